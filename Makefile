@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Both work on a fresh machine with
+# only Python 3.11, pip and apt: they create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test lint check-migrations browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN)
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker users bootstrap
+	$(BIN)/tracker dev --host 127.0.0.1 --port 5000
+
+# Browser tests drive Debian's chromium (Playwright never downloads a browser here) and inject
+# axe-core from npm.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and apt-get is not available" >&2; exit 1; fi; }
+	@test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --silent --prefix tests/e2e
+
+test: $(STAMP_TEST) browser-deps
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+
+check-migrations: $(STAMP_TEST)
+	TRACKER_DATABASE_URL=sqlite:///$(CURDIR)/build/check.sqlite3 TRACKER_INSTANCE_DIR=$(CURDIR)/build \
+	  sh -c 'rm -f build/check.sqlite3 && $(BIN)/alembic upgrade head && $(BIN)/alembic check'
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,124 @@
+"""Keeping each case's derived columns in step with the rules, and recording its steps.
+
+Every change to a student's title or case goes through `sync_case`, which re-evaluates the
+rules and stores the next milestone, the urgency dates and the flags, then tells the reminder
+planner (DESIGN 6 rule 6: a changed date re-arms reminders, a done procedure cancels them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from tracker.models import Case, ResidenceTitle, Student
+from tracker.rules import CaseFacts, Evaluation, evaluate
+from tracker.rules.titles import CaseStatus, ConcoursResult, TitleType
+
+# Called after a case's derived columns changed; the reminder service registers itself here so
+# that this module does not import it (services.reminders depends on services.cases).
+CaseChangedHook = Callable[[Session, Case, date], None]
+_case_changed_hooks: list[CaseChangedHook] = []
+
+
+def on_case_changed(hook: CaseChangedHook) -> CaseChangedHook:
+    _case_changed_hooks.append(hook)
+    return hook
+
+
+def facts_of(student: Student, title: ResidenceTitle, case: Case) -> CaseFacts:
+    return CaseFacts(
+        title_type=TitleType(title.title_type),
+        expires_on=title.expires_on,
+        valid_from=title.valid_from,
+        entry_date=title.entry_date,
+        date_of_birth=student.date_of_birth,
+        nationality=student.nationality,
+        validated_on=case.validated_on,
+        submitted_on=case.submitted_on,
+        status=CaseStatus(case.status),
+        concours_result=ConcoursResult(student.concours_result)
+        if student.concours_result else None,
+    )
+
+
+def evaluate_case(case: Case, today: date) -> Evaluation:
+    return evaluate(facts_of(case.student, case.title, case), today)
+
+
+def sync_case(session: Session, case: Case, today: date, *, notify: bool = True) -> Evaluation:
+    """Store what the rules say about `case` on `today`; return the evaluation."""
+    result = evaluate_case(case, today)
+    case.procedure = result.procedure.value
+    case.is_open = result.is_open
+    case.needs_action = result.is_open and not result.filed
+    case.next_milestone_kind = result.next.kind if result.next else None
+    case.next_milestone_date = result.next.date if result.next else None
+    case.deadline_on = result.deadline_on
+    case.fee_threshold_on = result.fee_threshold_on
+    case.window_opens_on = result.window_opens_on
+    case.flags = "," + ",".join(result.flags) + "," if result.flags else ""
+    case.synced_for = today
+    if notify:
+        session.flush()
+        for hook in _case_changed_hooks:
+            hook(session, case, today)
+    return result
+
+
+def stale_case_ids(session: Session, today: date, limit: int = 1000) -> list[int]:
+    """Open cases whose next milestone has passed since they were last synced: their next
+    milestone and flags must move on. Uses the (is_open, next_milestone_date) index."""
+    rows = session.execute(
+        select(Case.id)
+        .where(Case.is_open.is_(True), Case.next_milestone_date < today)
+        .where(or_(Case.synced_for.is_(None), Case.synced_for < today))
+        .order_by(Case.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+def refresh_stale_cases(session: Session, today: date, batch_size: int = 1000) -> int:
+    """Re-sync every stale case in bounded batches; returns how many were refreshed."""
+    refreshed = 0
+    while ids := stale_case_ids(session, today, batch_size):
+        cases = session.scalars(
+            select(Case).where(Case.id.in_(ids))
+            .options(joinedload(Case.student), joinedload(Case.title))
+        ).all()
+        for case in cases:
+            sync_case(session, case, today, notify=False)
+        session.flush()
+        refreshed += len(cases)
+    return refreshed
+
+
+STEP_STATUS: dict[str, CaseStatus | None] = {
+    "validated": None,  # R1 is a step of its own: it moves the VLS-TS on to the renewal.
+    "submitted": CaseStatus.SUBMITTED,
+    "prolongation_attestation": None,
+    "adf_received": CaseStatus.ADF_RECEIVED,
+    "card_collected": CaseStatus.CARD_COLLECTED,
+    "refused": CaseStatus.REFUSED,
+    "closed": CaseStatus.CLOSED,
+}
+
+
+def record_step(session: Session, case: Case, step: str, on: date, today: date) -> Evaluation:
+    """Record that `step` happened on `on` (R10 events) and re-sync the case.
+
+    A collected card is also the start of a new title: callers add it with
+    services.students.start_new_title."""
+    if step not in STEP_STATUS:
+        raise ValueError(f"unknown step {step!r}")
+    setattr(case, f"{step}_on", on)
+    status = STEP_STATUS[step]
+    if status is not None:
+        case.status = status.value
+    if step == "submitted" and case.procedure == "vls_ts_validation" and case.validated_on is None:
+        # Filing the renewal implies the visa was validated; keep the rules consistent.
+        case.validated_on = on
+    return sync_case(session, case, today)

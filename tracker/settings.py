@@ -1,0 +1,186 @@
+"""Settings read once from the environment (DESIGN section 7) into a typed, validated object.
+
+A bad value raises SettingsError naming the variable and what it accepts, so start-up stops
+with a message the person deploying tracker can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SMTP_SECURITY_CHOICES = ("none", "starttls", "ssl")
+
+
+class SettingsError(ValueError):
+    """A setting has a value tracker cannot use; the message names the variable."""
+
+
+def default_instance_dir() -> Path:
+    return Path(os.environ.get("TRACKER_INSTANCE_DIR", "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    base_url: str
+    timezone: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_security: str
+    mail_from: str
+    office_email: str | None
+    reminder_time: time
+    policy_file: Path | None
+    instance_dir: Path = field(default_factory=default_instance_dir)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where e-mails go as .eml files when no SMTP host is configured."""
+        return self.instance_dir / "outbox"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(f"{name}={raw!r}: expected a port number from 1 to 65535")
+    return int(raw)
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (_text(env, name) or default).lower()
+    if raw not in choices:
+        raise SettingsError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return raw
+
+
+def _clock_time(env: Mapping[str, str], name: str, default: str) -> time:
+    raw = _text(env, name) or default
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
+    if not match:
+        raise SettingsError(f"{name}={raw!r}: expected a time of day as HH:MM, e.g. 08:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _timezone(env: Mapping[str, str], name: str) -> str:
+    raw = _text(env, name) or "Europe/Paris"
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            f"{name}={raw!r}: expected an IANA time zone name, e.g. Europe/Paris"
+        ) from exc
+    return raw
+
+
+def _email(env: Mapping[str, str], name: str) -> str | None:
+    raw = _text(env, name)
+    if raw is None:
+        return None
+    # A deliberately loose check: the full validation happens for student input; here we only
+    # catch obvious typos that would make every e-mail bounce.
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", raw):
+        raise SettingsError(f"{name}={raw!r}: expected an e-mail address, e.g. office@example.org")
+    return raw
+
+
+def _database_url(env: Mapping[str, str], instance_dir: Path) -> str:
+    raw = _text(env, "TRACKER_DATABASE_URL")
+    if raw is None:
+        return f"sqlite:///{instance_dir / 'tracker.sqlite3'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://") :]
+    if raw.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; a plain postgresql:// URL means it.
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    if not (raw.startswith("sqlite") or raw.startswith("postgresql+psycopg://")):
+        raise SettingsError(
+            f"TRACKER_DATABASE_URL={raw.split('@')[-1]!r}: expected a sqlite:/// or "
+            "postgresql:// URL"
+        )
+    return raw
+
+
+def _secret_key(env: Mapping[str, str], instance_dir: Path) -> str:
+    raw = _text(env, "TRACKER_SECRET_KEY")
+    if raw is not None:
+        if len(raw) < 16:
+            raise SettingsError("TRACKER_SECRET_KEY: expected at least 16 characters")
+        return raw
+    # Generated once and kept, so links in e-mails stay valid across restarts.
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _base_url(env: Mapping[str, str]) -> str:
+    raw = _text(env, "TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", raw):
+        raise SettingsError(
+            f"TRACKER_BASE_URL={raw!r}: expected an http:// or https:// URL, "
+            "e.g. https://tracker.example.org"
+        )
+    return raw.rstrip("/")
+
+
+def _policy_file(env: Mapping[str, str]) -> Path | None:
+    raw = _text(env, "TRACKER_POLICY_FILE")
+    if raw is None:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"TRACKER_POLICY_FILE={raw!r}: no such file")
+    return path
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting; raise SettingsError on the first bad one."""
+    env = os.environ if env is None else env
+    instance_dir = Path(env.get("TRACKER_INSTANCE_DIR", "instance")).resolve()
+    smtp_host = _text(env, "TRACKER_SMTP_HOST")
+    security = _choice(env, "TRACKER_SMTP_SECURITY", SMTP_SECURITY_CHOICES, "none")
+    return Settings(
+        database_url=_database_url(env, instance_dir),
+        secret_key=_secret_key(env, instance_dir),
+        base_url=_base_url(env),
+        timezone=_timezone(env, "TRACKER_TIMEZONE"),
+        smtp_host=smtp_host,
+        smtp_port=_port(env, "TRACKER_SMTP_PORT", 25),
+        smtp_user=_text(env, "TRACKER_SMTP_USER"),
+        smtp_password=_text(env, "TRACKER_SMTP_PASSWORD"),
+        smtp_security=security,
+        mail_from=_email(env, "TRACKER_MAIL_FROM") or "tracker@localhost.localdomain",
+        office_email=_email(env, "TRACKER_OFFICE_EMAIL"),
+        reminder_time=_clock_time(env, "TRACKER_REMINDER_TIME", "08:00"),
+        policy_file=_policy_file(env),
+        instance_dir=instance_dir,
+    )

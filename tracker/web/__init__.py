@@ -1,0 +1,156 @@
+"""The web app factory: blueprints, one database session per request, languages, security."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from tracker import resource_dir
+from tracker.i18n import LANGUAGES, format_day, gettext, normalise_language
+from tracker.runtime import Runtime, build_runtime
+from tracker.settings import Settings
+
+csrf = CSRFProtect()
+# Limits are declared on the views; storage defaults to this process's memory (one web worker
+# or `tracker dev`); with several workers, point RATELIMIT_STORAGE_URI at a shared store.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+login_manager = LoginManager()
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    config: dict[str, Any] | None = None,
+) -> Flask:
+    runtime = runtime or build_runtime(settings)
+    app = Flask(
+        "tracker",
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+    )
+    app.extensions["tracker"] = runtime
+    app.config.update(
+        SECRET_KEY=runtime.settings.secret_key,
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=runtime.settings.base_url.startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.config.update(config or {})
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    _install_request_session(app, runtime)
+    _install_languages(app)
+    _install_security_headers(app)
+
+    from tracker.web import auth, health, office, public
+
+    auth.install(app, login_manager)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(office.bp)
+    return app
+
+
+def db() -> Session:
+    """The request's database session (opened on first use, committed after the view)."""
+    if "db" not in g:
+        runtime: Runtime = g.runtime
+        g.db = runtime.sessions()
+    return g.db
+
+
+def _install_request_session(app: Flask, runtime: Runtime) -> None:
+    @app.before_request
+    def _bind_runtime() -> None:
+        g.runtime = runtime
+
+    @app.after_request
+    def _commit(response: Any) -> Any:
+        # Commit before the response leaves, so a failed write is a 500 and not a false "saved".
+        session = g.pop("db", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        session = g.pop("db", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+def current_language() -> str:
+    return g.get("lang") or "fr"
+
+
+def _install_languages(app: Flask) -> None:
+    @app.before_request
+    def _choose_language() -> None:
+        asked = request.args.get("lang")
+        if asked in LANGUAGES:
+            g.lang = asked
+            return
+        cookie = request.cookies.get("lang")
+        if cookie in LANGUAGES:
+            g.lang = cookie
+            return
+        g.lang = request.accept_languages.best_match(LANGUAGES, default="fr")
+
+    @app.after_request
+    def _remember_language(response: Any) -> Any:
+        asked = request.args.get("lang")
+        if asked in LANGUAGES:
+            response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True)
+        return response
+
+    @app.context_processor
+    def _texts() -> dict[str, Any]:
+        lang = current_language()
+        return {
+            "_": lambda key, **params: gettext(key, lang, **params),
+            "lang": lang,
+            "format_day": lambda day, style="long": format_day(day, lang, style),
+        }
+
+    app.jinja_env.globals["normalise_language"] = normalise_language
+
+
+def _install_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        response.vary.add("Accept-Language")
+        return response
