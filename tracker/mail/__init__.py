@@ -1,0 +1,1 @@
+"""Building e-mail messages and sending them (transports)."""
