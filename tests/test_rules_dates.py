@@ -34,7 +34,9 @@ from tracker.rules.dates import is_29_february
         (date(2025, 10, 31), 3, date(2026, 1, 31)),
     ],
 )
-def test_add_months_clamps_to_the_end_of_the_month(start: date, months: int, expected: date) -> None:
+def test_add_months_clamps_to_the_end_of_the_month(
+    start: date, months: int, expected: date
+) -> None:
     assert add_months(start, months) == expected
 
 

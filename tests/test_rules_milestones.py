@@ -454,6 +454,8 @@ def test_r10_steps_mark_every_milestone_done(status: CaseStatus, is_open: bool) 
                   csa("SN", date(2025, 8, 31), status=status),
                   minor(date(2008, 5, 31), date(2026, 12, 31), status=status),
                   concours(ConcoursResult.PASSED, date(2026, 4, 10), date(2026, 7, 31),
+                           status=status),
+                  concours(ConcoursResult.FAILED, date(2026, 4, 10), date(2026, 7, 31),
                            status=status)):
         ev = evaluate(facts, today=date(2026, 6, 1))
         assert all(m.done for m in ev.milestones), (facts.title_type, status)

@@ -239,7 +239,9 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
         if procedure is Procedure.EXAM_FAILED:
             # R5 failed: nothing to file in France; the visa's end is what matters (a study
             # visa is asked for at the consulate before it).
-            milestones.append(Milestone("title_expires", expires_on, "R5", closed))
+            # Done like every other milestone once the case is filed or closed, so that a filed
+            # case never keeps a pending next milestone.
+            milestones.append(Milestone("title_expires", expires_on, "R5", filed))
             deadline_on = expires_on
             flags.append("not_renewable")
         else:
