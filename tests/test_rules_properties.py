@@ -52,6 +52,7 @@ def case_facts(draw: st.DrawFn, title_types: list[TitleType] | None = None) -> C
 TODAY = st.dates(min_value=date(1999, 1, 1), max_value=date(2070, 12, 31))
 
 
+@settings(deadline=None)
 @given(DAYS, MONTHS)
 def test_add_months_never_passes_the_month_end_and_keeps_the_day(day: date, months: int) -> None:
     result = add_months(day, months)
@@ -62,12 +63,14 @@ def test_add_months_never_passes_the_month_end_and_keeps_the_day(day: date, mont
     assert result.day <= last
 
 
+@settings(deadline=None)
 @given(DAYS, st.integers(min_value=1, max_value=240))
 def test_add_months_is_monotonic(day: date, months: int) -> None:
     assert add_months(day, months) > day
     assert add_months(day, -months) < day
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2070, 12, 31)),
        st.sampled_from(sorted(RENEWABLE_TITLES)), TODAY)
 def test_renewal_milestones_are_strictly_ordered(expires: date, title_type: TitleType,
@@ -81,7 +84,7 @@ def test_renewal_milestones_are_strictly_ordered(expires: date, title_type: Titl
     assert (m["title_expires"] - m["renewal_fee_free_until"]).days == 60
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(case_facts(), TODAY)
 def test_evaluate_is_total_and_consistent(facts: CaseFacts, today: date) -> None:
     ev = evaluate(facts, today)
@@ -134,6 +137,7 @@ def test_evaluate_is_total_and_consistent(facts: CaseFacts, today: date) -> None
     assert (urgency is Urgency.DONE) is (not needs_action)
 
 
+@settings(deadline=None)
 @given(case_facts(), TODAY, st.integers(min_value=1, max_value=3000))
 def test_next_never_moves_backwards_in_time(facts: CaseFacts, today: date, later: int) -> None:
     first = evaluate(facts, today)
@@ -143,6 +147,7 @@ def test_next_never_moves_backwards_in_time(facts: CaseFacts, today: date, later
         assert second.next.date >= first.next.date
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2070, 12, 31)), TODAY)
 def test_late_fee_flag_exactly_from_e_minus_59_to_anef_end(expires: date, today: date) -> None:
     facts = CaseFacts(title_type=TitleType.STUDENT_CARD, expires_on=expires)
@@ -155,6 +160,7 @@ def test_late_fee_flag_exactly_from_e_minus_59_to_anef_end(expires: date, today:
     assert ("title_expired" in ev.flags) is (expires < today <= anef_end.date)
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=date(1980, 1, 1), max_value=date(2050, 12, 31)), TODAY)
 def test_minor_milestones_surround_the_birthday(born: date, today: date) -> None:
     facts = CaseFacts(title_type=TitleType.VISA_MINOR, expires_on=born.replace(day=1)
@@ -167,6 +173,7 @@ def test_minor_milestones_surround_the_birthday(born: date, today: date) -> None
     assert ("born_29_february" in ev.flags) is (born.month == 2 and born.day == 29)
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
        st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=800), TODAY)
 def test_r5_passed_deadline_never_after_the_visa(entry: date, extra: int, before: int,
