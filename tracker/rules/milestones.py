@@ -49,7 +49,7 @@ HARD_DEADLINE_KINDS: frozenset[str] = frozenset(
 
 # Titles whose procedure runs on ANEF, so that R9 (no ANEF more than 6 months after E) concerns
 # them; minors and entrance-exam visas go through Démarches Simplifiées or the prefecture anyway.
-ANEF_TITLES: frozenset[TitleType] = RENEWABLE_TITLES | {TitleType.VLS_TS, TitleType.VISA_CSA}
+ANEF_TITLES: frozenset[TitleType] = RENEWABLE_TITLES | {TitleType.VISA_CSA}
 
 # R6 numbers, in days before E.
 RENEWAL_WINDOW_DAYS = 120
