@@ -15,6 +15,7 @@ from tracker.rules.titles import (
     ALGERIA,
     CLOSED_STATUSES,
     FILED_STATUSES,
+    RENEWABLE_TITLES,
     CaseStatus,
     ConcoursResult,
     Procedure,
@@ -45,6 +46,10 @@ HARD_DEADLINE_KINDS: frozenset[str] = frozenset(
         "anef_access_ends",
     }
 )
+
+# Titles whose procedure runs on ANEF, so that R9 (no ANEF more than 6 months after E) concerns
+# them; minors and entrance-exam visas go through Démarches Simplifiées or the prefecture anyway.
+ANEF_TITLES: frozenset[TitleType] = RENEWABLE_TITLES | {TitleType.VISA_CSA}
 
 # R6 numbers, in days before E.
 RENEWAL_WINDOW_DAYS = 120
@@ -123,8 +128,11 @@ class Evaluation:
 
 def _procedure(facts: CaseFacts) -> Procedure:
     if facts.title_type is TitleType.VLS_TS:
-        # R6: once validated, the VLS-TS holder's next procedure is the renewal (the first card).
-        if facts.validated_on is None:
+        # R1 then R6: once validated, the VLS-TS holder's next procedure is the renewal (the
+        # first card counts as one). A filed application can only be that renewal (validation
+        # has its own date), so it implies the visa was validated: an import that gives
+        # `application_submitted_on` without `validated_on` must not leave R1 pending.
+        if facts.validated_on is None and facts.status not in FILED_STATUSES:
             return Procedure.VLS_TS_VALIDATION
         return Procedure.RENEWAL
     if facts.title_type is TitleType.VISA_CSA:
@@ -138,17 +146,19 @@ def _procedure(facts: CaseFacts) -> Procedure:
     return Procedure.RENEWAL
 
 
-def _renewal_milestones(expires_on: date, filed: bool) -> list[Milestone]:
-    """R6 (window, fee threshold of R7, expiry) and the R9 end of ANEF access."""
+def _renewal_milestones(expires_on: date, done: bool) -> list[Milestone]:
+    """R6 (R11 for a RECE: "as R6"): the four dates RULES.md's R6 row defines. R7 (the €180 fee
+    from E-59), R8 (expired, still on ANEF) and R9 (ANEF closed) are the periods between them
+    and show as flags, computed in `evaluate`."""
     return [
-        Milestone("renewal_window_opens", add_days(expires_on, -RENEWAL_WINDOW_DAYS), "R6", filed),
+        Milestone("renewal_window_opens", add_days(expires_on, -RENEWAL_WINDOW_DAYS), "R6", done),
         Milestone(
-            "renewal_fee_free_until", add_days(expires_on, -RENEWAL_FEE_FREE_DAYS), "R7", filed
+            "renewal_fee_free_until", add_days(expires_on, -RENEWAL_FEE_FREE_DAYS), "R6", done
         ),
-        Milestone("title_expires", expires_on, "R6", filed),
+        Milestone("title_expires", expires_on, "R6", done),
         Milestone(
-            "anef_access_ends", add_months(expires_on, ANEF_ACCESS_MONTHS_AFTER_EXPIRY), "R9",
-            filed,
+            "anef_access_ends", add_months(expires_on, ANEF_ACCESS_MONTHS_AFTER_EXPIRY), "R6",
+            done,
         ),
     ]
 
@@ -156,7 +166,7 @@ def _renewal_milestones(expires_on: date, filed: bool) -> list[Milestone]:
 def _pick_next(milestones: list[Milestone], today: date) -> NextMilestone | None:
     """The earliest milestone still to do from today on; if every one to do is past, the
     latest of those (with negative days left) so the worklist still shows what was missed."""
-    pending = sorted((m for m in milestones if not m.done), key=lambda m: (m.date, m.kind))
+    pending = sorted((m for m in milestones if not m.done), key=_order)
     if not pending:
         return None
     upcoming = [m for m in pending if m.date >= today]
@@ -164,8 +174,19 @@ def _pick_next(milestones: list[Milestone], today: date) -> NextMilestone | None
     return NextMilestone(chosen.kind, chosen.date, (chosen.date - today).days)
 
 
+def _order(milestone: Milestone) -> tuple[date, int]:
+    # Same-day milestones keep the order of the procedure (e.g. R5's first application
+    # deadline before the visa's end when both fall on E).
+    return milestone.date, MILESTONE_KINDS.index(milestone.kind)
+
+
 def evaluate(facts: CaseFacts, today: date) -> Evaluation:
-    """Apply R1–R11 to one case on `today`."""
+    """Apply R1–R11 to one case on `today`.
+
+    R10: the steps submitted → ADF received → card collected are events, not deadlines; once the
+    student has filed (any of them), every milestone of the procedure is done and reminders
+    stop; a collected card, a refusal or a closing also closes the case (no next milestone).
+    """
     procedure = _procedure(facts)
     closed = facts.status in CLOSED_STATUSES
     filed = closed or facts.status in FILED_STATUSES
@@ -176,15 +197,18 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
     window_opens_on: date | None = None
     expires_on = facts.expires_on
 
-    # R1, R2, R3, R5 count from the entry date; when it is unknown, from the visa's start.
+    # R1, R2, R3, R5 count from the entry date; when it is unknown, from the visa's start, and
+    # the record is flagged (R1) so the office asks the student for the real date.
     arrival = facts.entry_date or facts.valid_from
-    if facts.entry_date is None and facts.title_type in {
-        TitleType.VLS_TS, TitleType.VISA_CSA, TitleType.VISA_CONCOURS
-    }:
+    counts_from_entry = facts.title_type in {TitleType.VLS_TS, TitleType.VISA_CSA} or (
+        facts.title_type is TitleType.VISA_CONCOURS and procedure is not Procedure.EXAM_FAILED
+    )
+    if counts_from_entry and facts.entry_date is None:
         flags.append("entry_date_missing")
 
     if facts.title_type is TitleType.VLS_TS:
-        validated = facts.validated_on is not None or closed
+        # R1: validate on ANEF within 3 months of entry (CESEDA R.431-17).
+        validated = facts.validated_on is not None or filed
         if arrival is not None:
             deadline = add_months(arrival, VLS_TS_VALIDATION_MONTHS)
             milestones.append(Milestone("vls_ts_validation_deadline", deadline, "R1", validated))
@@ -193,14 +217,18 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
                 if today > deadline and not validated:
                     # RULES ambiguity 3: no official late-validation procedure: the office acts.
                     flags.append("escalate_to_office")
-        renewal = _renewal_milestones(expires_on, filed and procedure is Procedure.RENEWAL)
+        # R6: a VLS-TS is renewable; the first card after it counts as a renewal.
+        renewal = _renewal_milestones(expires_on, filed)
         milestones.extend(renewal)
         if procedure is Procedure.RENEWAL:
             deadline_on, fee_threshold_on = expires_on, renewal[1].date
             window_opens_on = renewal[0].date
 
     elif facts.title_type is TitleType.VISA_CSA:
-        rule = "R3" if (facts.nationality or "").upper() == ALGERIA else "R2"
+        # R2 ("carte de séjour à solliciter"), or R3 for an Algerian national (certificat de
+        # résidence under the 1968 agreement): apply within 2 months of entry (R.431-4).
+        rule = "R3" if (facts.nationality or "").strip().upper() == ALGERIA else "R2"
+        deadline_on = expires_on
         if arrival is not None:
             deadline = add_months(arrival, FIRST_APPLICATION_MONTHS)
             milestones.append(Milestone("first_application_deadline", deadline, rule, filed))
@@ -209,11 +237,16 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
 
     elif facts.title_type is TitleType.VISA_CONCOURS:
         if procedure is Procedure.EXAM_FAILED:
-            # R5 failed: nothing to file in France; the visa's end is what matters.
-            milestones.append(Milestone("title_expires", expires_on, "R5", closed))
+            # R5 failed: nothing to file in France; the visa's end is what matters (a study
+            # visa is asked for at the consulate before it).
+            # Done like every other milestone once the case is filed or closed, so that a filed
+            # case never keeps a pending next milestone.
+            milestones.append(Milestone("title_expires", expires_on, "R5", filed))
             deadline_on = expires_on
             flags.append("not_renewable")
         else:
+            # R5 passed, or pending (treated as passed, and the student is asked the result):
+            # first application by min(entry + 2 months, E).
             if facts.concours_result in (None, ConcoursResult.PENDING):
                 flags.append("concours_result_pending")
             deadline = expires_on
@@ -224,6 +257,8 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
             deadline_on, window_opens_on = deadline, arrival
 
     elif facts.title_type is TitleType.VISA_MINOR:
+        # R4: B = 18th birthday; the page's window B-3 months .. B-2 months, the law's limit
+        # B+2 months (R.431-5 3°). Months are counted from B, after B is clamped.
         if facts.date_of_birth is None:
             flags.append("date_of_birth_missing")
         else:
@@ -245,29 +280,34 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
         milestones.append(Milestone("title_expires", expires_on, "R4", filed))
 
     else:
+        # R6 for every other title (all renewable), R11 for a RECE ("as R6").
         renewal = _renewal_milestones(expires_on, filed)
         milestones.extend(renewal)
         deadline_on, fee_threshold_on = expires_on, renewal[1].date
         window_opens_on = renewal[0].date
 
     if facts.title_type is TitleType.RECE:
-        flags.append("not_renewable")  # R11: change status before E.
+        flags.append("not_renewable")  # R11: valid 1 year, not renewable: change status before E.
 
-    if fee_threshold_on is not None and not filed:
+    if not filed:
         anef_ends = add_months(expires_on, ANEF_ACCESS_MONTHS_AFTER_EXPIRY)
-        if today > anef_ends:
-            # R9: no ANEF access any more; Démarches Simplifiées or the prefecture by e-mail.
+        if today > anef_ends and facts.title_type in ANEF_TITLES:
+            # R9: expired more than 6 months ago: no ANEF any more; Démarches Simplifiées
+            # (Calvados) or the prefecture by e-mail (Manche, Orne). The office acts.
             flags += ["anef_closed", "escalate_to_office"]
         elif today > expires_on:
-            flags.append("title_expired")  # R8: irregular stay, still admissible with the fee.
-        if fee_threshold_on < today <= anef_ends:
-            flags.append("late_fee_applies")  # R7: filed from E-59 on, €180.
+            # R8: the stay is irregular after E; still admissible on ANEF with the €180 fee.
+            flags.append("title_expired")
+        if facts.title_type in RENEWABLE_TITLES and (
+            add_days(expires_on, -RENEWAL_FEE_FREE_DAYS) < today <= anef_ends
+        ):
+            # R7: a renewal filed from E-59 on costs €180 (E-60 is still on time).
+            flags.append("late_fee_applies")
 
-    milestones.sort(key=lambda m: (m.date, MILESTONE_KINDS.index(m.kind)))
-    status = facts.status
+    milestones.sort(key=_order)
     return Evaluation(
         procedure=procedure,
-        status=status,
+        status=facts.status,
         milestones=tuple(milestones),
         flags=tuple(dict.fromkeys(flags)),
         next=None if closed else _pick_next(milestones, today),

@@ -65,6 +65,10 @@ PROCEDURES: tuple[str, ...] = tuple(p.value for p in Procedure)
 
 
 class CaseStatus(StrEnum):
+    """R10: an ANEF application's steps are events, not deadlines: submitted (attestation de
+    dépôt) → ADF received (attestation de décision favorable) → card collected (a new title with
+    its own E, which starts a new R6 cycle); or refused / closed."""
+
     TODO = "todo"
     SUBMITTED = "submitted"
     ADF_RECEIVED = "adf_received"
