@@ -119,7 +119,7 @@ def test_gettext_languages_and_unknown_keys() -> None:
         (date(2027, 3, 2), "2 mars 2027", "2 March 2027"),
         (date(2028, 2, 29), "29 février 2028", "29 February 2028"),
         (date(2026, 8, 31), "31 août 2026", "31 August 2026"),
-        (date(2026, 12, 1), "1 décembre 2026", "1 December 2026"),
+        (date(2026, 12, 1), "1er décembre 2026", "1 December 2026"),
     ],
 )
 def test_format_day(day: date, fr: str, en: str) -> None:

@@ -122,6 +122,7 @@ def test_database_urls(base_env: dict[str, str], raw: str, expected: str) -> Non
         ("TRACKER_POLICY_FILE", "/"),
         ("TRACKER_DATABASE_URL", "mysql://tracker:pw@db.example.org/tracker"),
         ("TRACKER_DATABASE_URL", "oracle://db.example.org"),
+        ("TRACKER_DATABASE_URL", "sqlitefoo:///tmp/x.db"),
         ("TRACKER_SECRET_KEY", "short"),
         ("TRACKER_SECRET_KEY", "fifteen-chars.."),
     ],
@@ -130,6 +131,11 @@ def test_bad_value_names_the_variable(base_env: dict[str, str], name: str, value
     with pytest.raises(SettingsError) as caught:
         load_settings(dict(base_env, **{name: value}))
     assert name in str(caught.value)
+
+
+def test_mail_from_accepts_a_display_name(base_env: dict[str, str]) -> None:
+    sender = "Bureau international <intl@example.org>"
+    assert load_settings(dict(base_env, TRACKER_MAIL_FROM=sender)).mail_from == sender
 
 
 def test_messages_say_what_is_accepted(base_env: dict[str, str]) -> None:

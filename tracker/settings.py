@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,8 +103,9 @@ def _email(env: Mapping[str, str], name: str) -> str | None:
     if raw is None:
         return None
     # A deliberately loose check: the full validation happens for student input; here we only
-    # catch obvious typos that would make every e-mail bounce.
-    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", raw):
+    # catch obvious typos that would make every e-mail bounce. "Name <address>" is accepted.
+    address = parseaddr(raw)[1]
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address):
         raise SettingsError(f"{name}={raw!r}: expected an e-mail address, e.g. office@example.org")
     return raw
 
@@ -117,7 +119,8 @@ def _database_url(env: Mapping[str, str], instance_dir: Path) -> str:
     if raw.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; a plain postgresql:// URL means it.
         raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
-    if not (raw.startswith("sqlite") or raw.startswith("postgresql+psycopg://")):
+    if not (raw.startswith(("sqlite://", "sqlite+pysqlite://"))
+            or raw.startswith("postgresql+psycopg://")):
         raise SettingsError(
             f"TRACKER_DATABASE_URL={raw.split('@')[-1]!r}: expected a sqlite:/// or "
             "postgresql:// URL"

@@ -53,6 +53,9 @@ def has_text(key: str) -> bool:
 
 
 def format_day(day: date, lang: str | None, style: str = "long") -> str:
-    """'2 mars 2027' / 'March 2, 2027'."""
-    locale = "fr_FR" if normalise_language(lang) == "fr" else "en_GB"
-    return format_date(day, format=style, locale=locale)
+    """'2 mars 2027' / '2 March 2027'; French writes the first of the month '1er'."""
+    french = normalise_language(lang) == "fr"
+    text = format_date(day, format=style, locale="fr_FR" if french else "en_GB")
+    if french and day.day == 1 and style in ("long", "full"):
+        text = text.replace("1 ", "1er ", 1)
+    return text
