@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 
@@ -31,7 +31,8 @@ class Attachment:
 
 def new_message_id(sender: str) -> str:
     """A globally unique Message-ID on the sender's domain, e.g. <...@university.example>."""
-    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "tracker.localdomain"
+    address = parseaddr(sender)[1]
+    domain = address.rsplit("@", 1)[-1] if "@" in address else "tracker.localdomain"
     return make_msgid(domain=header_safe(domain))
 
 
