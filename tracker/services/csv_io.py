@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.models import Case, ResidenceTitle, Student
+from tracker.models import Base, Case, ResidenceTitle, Student
 from tracker.rules.titles import CaseStatus
 from tracker.services import cases as case_service
 from tracker.services.audit import record_audit
@@ -437,10 +437,7 @@ class _Importer:
         if not students:
             return
         session = self.session
-        # Core multi-row INSERTs on the tables, then one SELECT each for the new ids: on SQLite,
-        # INSERT .. RETURNING in parameter order falls back to one statement per row, and the
-        # ORM's bulk insert splits the rows into many statements by which values are None.
-        session.execute(insert(Student.__table__), [s.values for s in students])
+        _bulk_insert(session, Student, [s.values for s in students])
         student_ids = dict(session.execute(
             select(Student.student_number, Student.id)
             .where(Student.student_number.in_([s.values["student_number"] for s in students]))
@@ -448,13 +445,13 @@ class _Importer:
         with_title = [(student_ids[s.values["student_number"]], s) for s in students if s.title]
         if not with_title:
             return
-        session.execute(insert(ResidenceTitle.__table__),
-                        [{**s.title, "student_id": sid} for sid, s in with_title])
+        _bulk_insert(session, ResidenceTitle,
+                     [{**s.title, "student_id": sid} for sid, s in with_title])
         title_ids = dict(session.execute(
             select(ResidenceTitle.student_id, ResidenceTitle.id)
             .where(ResidenceTitle.student_id.in_([sid for sid, _ in with_title]))
         ).tuples().all())
-        session.execute(insert(Case.__table__), [
+        _bulk_insert(session, Case, [
             {**s.case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
             for sid, s in with_title
         ])
@@ -475,6 +472,41 @@ class _Importer:
     def _release(self) -> None:
         """Keep memory flat: the batch's objects are written; let them go."""
         _release(self.session, self.caller_identities)
+
+
+def _bulk_insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of one table in the session's transaction, as fast as the backend
+    allows; the caller reads the new ids back by key.
+
+    PostgreSQL: COPY (psycopg's executemany sends one statement per row, and SQLAlchemy's
+    multi-row INSERT makes psycopg parse a huge query string). SQLite: executemany, which
+    the sqlite3 module runs in C."""
+    table = model.__table__
+    names = list(rows[0])
+    # The columns' Python-side defaults (timestamps, flags), as an ORM insert would set them.
+    defaults = {
+        column.name: column.default
+        for column in table.columns
+        if column.name not in names and column.default is not None and not column.primary_key
+    }
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = names + list(defaults)
+    statement = "COPY {} ({}) FROM STDIN".format(
+        table.name, ", ".join(f'"{name}"' for name in columns))
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            extra = [_default_value(default) for default in defaults.values()]
+            copy.write_row([row[name] for name in names] + extra)
+
+
+def _default_value(default: Any) -> Any:
+    # SQLAlchemy wraps a callable default to take the execution context; ours ignore it.
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def _release(session: Session, keep: set[object]) -> None:
