@@ -441,7 +441,7 @@ class _Importer:
         student_ids = dict(session.execute(
             select(Student.student_number, Student.id)
             .where(Student.student_number.in_([s.values["student_number"] for s in students]))
-        ).tuples().all())
+        ).all())
         with_title = [(student_ids[s.values["student_number"]], s) for s in students if s.title]
         if not with_title:
             return
@@ -450,7 +450,7 @@ class _Importer:
         title_ids = dict(session.execute(
             select(ResidenceTitle.student_id, ResidenceTitle.id)
             .where(ResidenceTitle.student_id.in_([sid for sid, _ in with_title]))
-        ).tuples().all())
+        ).all())
         _bulk_insert(session, Case, [
             {**s.case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
             for sid, s in with_title

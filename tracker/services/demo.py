@@ -232,8 +232,9 @@ class _Generator:
         else:
             birthday = self.day(-70, 240)
             birth = add_years(birthday, -18)
-        valid_from = min(self.day(-300, -20), add_years(birth, 17))
-        # Some visas end before the 18th birthday (R4 flag "visa ends before majority").
+        valid_from = self.day(-300, -20)
+        # A visa of one year: some end before the 18th birthday (R4 "visa ends before
+        # majority"), most after.
         expires = add_days(add_years(valid_from, 1), -1)
         entry = min(add_days(valid_from, rng.randint(0, 20)), self.today, expires)
         out: dict[str, date | str] = {
