@@ -49,8 +49,10 @@ def show(student_numbers: tuple[str, ...], every: bool, as_json: bool,
     out = sys.stdout
     missing: list[str] = []
 
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per line
+
     def emit(entry: dict[str, Any]) -> None:
-        out.write(json.dumps(entry, ensure_ascii=False) if as_json else _table_line(entry))
+        out.write(encode(entry) if as_json else _table_line(entry))
         out.write("\n")
 
     if not as_json:
