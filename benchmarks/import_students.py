@@ -48,7 +48,8 @@ def measure_child(command: list[str]) -> None:
         started = time.perf_counter()
         completed = subprocess.run(command, stdout=out, stderr=err, check=False)
         seconds = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kib = usage.ru_maxrss  # KiB on Linux
         if completed.returncode != 0:
             err.seek(0)
             sys.stderr.write(err.read().decode(errors="replace")[-4000:])
@@ -57,7 +58,8 @@ def measure_child(command: list[str]) -> None:
         count, last = 0, b""
         for line in out:
             count, last = count + 1, line
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_kib / 1024, "stdout_lines": count,
+    print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+                      "peak_mb": peak_kib / 1024, "stdout_lines": count,
                       "last": last.decode().strip()}))
 
 
@@ -79,11 +81,12 @@ def run_backend(name: str, database_url: str, csv_path: Path, rows: int,
     print(f"\n{name}")
     for label, figures in (("import (new)", first), ("re-import (unchanged)", again)):
         print(f"  {label:<24} {figures['seconds']:6.1f} s  "
-              f"{rows / figures['seconds']:8.0f} rows/s  peak {figures['peak_mb']:5.0f} MB  "
-              f"[{figures['last']}]")
+              f"{rows / figures['seconds']:8.0f} rows/s  (CPU {figures['cpu']:5.1f} s)  "
+              f"peak {figures['peak_mb']:5.0f} MB  [{figures['last']}]")
     print(f"  {'deadlines show --all':<24} {deadlines['seconds']:6.1f} s  "
           f"{deadlines['stdout_lines'] / deadlines['seconds']:8.0f} lines/s  "
-          f"peak {deadlines['peak_mb']:5.0f} MB  [{deadlines['stdout_lines']} lines]")
+          f"(CPU {deadlines['cpu']:5.1f} s)  peak {deadlines['peak_mb']:5.0f} MB  "
+          f"[{deadlines['stdout_lines']} lines]")
 
 
 def main() -> None:
@@ -110,6 +113,7 @@ def main() -> None:
         started = time.perf_counter()
         with csv_path.open("w", encoding="utf-8", newline="") as stream:
             write_demo_csv(stream, args.rows, seed=2026, today=TODAY)
+        print(f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"generated {args.rows} students in {time.perf_counter() - started:.1f} s "
               f"({csv_path.stat().st_size / 1e6:.1f} MB CSV); today = {TODAY}; "
               f"{os.cpu_count()} CPUs")
