@@ -39,10 +39,22 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     # Replies to give to the next DATA commands instead of accepting ("451 ...", "550 ...").
     replies: deque[str] = field(default_factory=deque)
+    # Drop the connection (no reply at all) at DATA after this many more accepted messages;
+    # None: never. Set again to drop again.
+    drop_after: int | None = None
+    drops: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
+            if self.drop_after is not None:
+                if self.drop_after == 0:
+                    self.drop_after = None
+                    self.drops += 1
+                    # The client sees the connection vanish in the middle of its DATA.
+                    server.transport.abort()
+                    return "421 connection dropped"
+                self.drop_after -= 1
             if self.replies:
                 return self.replies.popleft()
             parsed = message_from_bytes(envelope.original_content or envelope.content,
@@ -67,6 +79,15 @@ class SmtpServer:
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages()
 
+    def stop(self) -> None:
+        """Take the server down (connections are refused until `start`)."""
+        self.controller.stop()
+
+    def start(self) -> None:
+        """Bring it back on the same port, keeping what it received."""
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+        self.controller.start()
+
     def env(self) -> dict[str, str]:
         """Settings that point tracker at this server."""
         return {"TRACKER_SMTP_HOST": self.host, "TRACKER_SMTP_PORT": str(self.port),
@@ -87,4 +108,4 @@ def smtp_server() -> Iterator[SmtpServer]:
     try:
         yield server
     finally:
-        server.controller.stop()
+        server.controller.stop(no_assert=True)  # the test may have stopped it already
