@@ -473,24 +473,37 @@ def _plan_welcomes(session: Session, today: date, policy: Policy, settings: Sett
             .options(selectinload(Student.cases).joinedload(Case.title))
         ).all()
         for student in students:
-            milestones: list[MilestoneInfo] = []
-            case = student.current_case
-            if case is not None and _case_wants_reminders(case):
-                milestones = _milestone_infos(case, evaluate_case(case, today))
-            rendered = render_welcome(_recipient(student, settings), milestones, today, policy,
-                                      settings)
-            message, created = enqueue(
-                session, key=welcome_key(student.id), kind="welcome",
-                sender=settings.mail_from, to_address=student.email,
-                language=student.language, subject=rendered.subject, text=rendered.text,
-                html=rendered.html, student_id=student.id, headers=rendered.headers,
-                attachments=rendered.attachments,
-            )
-            if created:
+            message = enqueue_welcome(session, student, today=today, policy=policy,
+                                      settings=settings)
+            if message is not None:
                 report.planned += 1
                 report.welcomes += 1
                 report.message_ids.append(message.id)
         _end_batch(session, commit)
+
+
+def enqueue_welcome(session: Session, student: Student, *, today: date, policy: Policy,
+                    settings: Settings) -> OutboxMessage | None:
+    """Rule 5: the student's one welcome e-mail, listing their deadlines. Returns the new
+    outbox row, or None when it exists already or the address may not be written to.
+
+    The daily run sends the welcomes it finds missing; the web layer may call this right
+    after a student confirms their address, then `deliver_messages([row.id])`."""
+    if not is_mailable(student) or not student.reminders_enabled:
+        return None
+    milestones: list[MilestoneInfo] = []
+    case = student.current_case
+    if case is not None and _case_wants_reminders(case):
+        milestones = _milestone_infos(case, evaluate_case(case, today))
+    rendered = render_welcome(_recipient(student, settings), milestones, today, policy,
+                              settings)
+    message, created = enqueue(
+        session, key=welcome_key(student.id), kind="welcome", sender=settings.mail_from,
+        to_address=student.email, language=student.language, subject=rendered.subject,
+        text=rendered.text, html=rendered.html, student_id=student.id,
+        headers=rendered.headers, attachments=rendered.attachments,
+    )
+    return message if created else None
 
 
 def _end_batch(session: Session, commit: bool) -> None:
@@ -747,6 +760,7 @@ def reminder_states(session: Session, student_id: int) -> dict[str, int]:
 
 
 __all__ = [
-    "CycleReport", "PlanReport", "PreviewItem", "arm_case", "collect_digest", "desired_reminders",
-    "ensure_armed", "plan_digest", "plan_reminders", "preview", "run_cycle",
+    "CycleReport", "PlanReport", "PreviewItem", "arm_case", "arm_cases", "collect_digest",
+    "desired_reminders", "enqueue_welcome", "ensure_armed", "plan_digest", "plan_reminders",
+    "preview", "run_cycle",
 ]
