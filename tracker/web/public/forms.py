@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from flask_wtf import FlaskForm
@@ -39,6 +40,24 @@ CONDITIONAL_FIELDS: tuple[str, ...] = ("entry_date", "validated_on", "concours_r
 ENTRY_REQUIRED: frozenset[str] = frozenset({"vls-ts", "visa-csa", "visa-concours"})
 
 
+try:  # WTForms >= 3.3 declares options as SelectChoice; tuples are deprecated there.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def options(items: list[tuple[str, str, str | None]]) -> Any:
+    """(value, label, optgroup) triples as the installed WTForms wants them."""
+    if SelectChoice is not None:
+        return [SelectChoice(value, label, optgroup=group) for value, label, group in items]
+    if any(group for _, _, group in items):
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for value, label, group in items:
+            grouped.setdefault(group or "", []).append((value, label))
+        return grouped
+    return [(value, label) for value, label, _ in items]
+
+
 def _sort_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -49,6 +68,16 @@ def country_choices(lang: str) -> tuple[tuple[str, str], ...]:
     names = Locale(lang).territories
     return tuple(sorted(((code, names.get(code, code)) for code in country_codes()),
                         key=lambda item: _sort_key(item[1])))
+
+
+def language_options(lang: str) -> Any:
+    return options([(code, gettext(f"language.{code}", lang), None) for code in ("fr", "en")])
+
+
+def concours_options(lang: str) -> Any:
+    # "pending" first: the default while the result is not known.
+    ordered = sorted(CONCOURS_RESULTS, key=lambda r: r != "pending")
+    return options([(r, gettext(f"concours.{r}", lang), None) for r in ordered])
 
 
 def department_codes() -> list[str]:
@@ -75,7 +104,8 @@ class RegisterForm(FlaskForm):
     nationality = SelectField(validate_choice=False)
     department = SelectField(validate_choice=False)
     language = SelectField(validate_choice=False)
-    title_type = RadioField(validate_choice=False, choices=[(t, t) for t in TITLE_TYPES])
+    title_type = RadioField(validate_choice=False,
+                            choices=options([(t, t, None) for t in TITLE_TYPES]))
     title_valid_from = date_field()
     title_expires_on = date_field()
     entry_date = date_field()
@@ -84,18 +114,17 @@ class RegisterForm(FlaskForm):
     consent = BooleanField()
 
     def localise(self, lang: str) -> None:
-        choose = ("", gettext("register.choose", lang))
-        self.nationality.choices = [choose, *country_choices(lang)]
-        self.department.choices = {
-            "": [choose],
-            gettext("register.local_departments", lang): list(LOCAL_DEPARTMENTS),
-            gettext("register.other_departments", lang): [(c, c) for c in department_codes()],
-        }
-        self.language.choices = [(code, gettext(f"language.{code}", lang))
-                                 for code in ("fr", "en")]
-        self.concours_result.choices = [(r, gettext(f"concours.{r}", lang))
-                                        for r in ("pending", *[c for c in CONCOURS_RESULTS
-                                                               if c != "pending"])]
+        choose = ("", gettext("register.choose", lang), None)
+        self.nationality.choices = options(
+            [choose, *((code, name, None) for code, name in country_choices(lang))])
+        local = gettext("register.local_departments", lang)
+        other = gettext("register.other_departments", lang)
+        self.department.choices = options([
+            choose, *((code, label, local) for code, label in LOCAL_DEPARTMENTS),
+            *((code, code, other) for code in department_codes()),
+        ])
+        self.language.choices = language_options(lang)
+        self.concours_result.choices = concours_options(lang)
         if not self.language.data:
             self.language.data = lang
 
@@ -115,7 +144,7 @@ class StepForm(FlaskForm):
 class CardForm(FlaskForm):
     on = date_field()
     new_title_type = RadioField(validate_choice=False,
-                                choices=[(t.value, t.value) for t in CARD_TYPES])
+                                choices=options([(t.value, t.value, None) for t in CARD_TYPES]))
     new_title_valid_from = date_field()
     new_title_expires_on = date_field()
 
@@ -124,16 +153,14 @@ class ConcoursForm(FlaskForm):
     concours_result = SelectField(validate_choice=False)
 
     def localise(self, lang: str) -> None:
-        self.concours_result.choices = [(r, gettext(f"concours.{r}", lang))
-                                        for r in ("pending", "passed", "failed")]
+        self.concours_result.choices = concours_options(lang)
 
 
 class LanguageForm(FlaskForm):
     language = SelectField(validate_choice=False)
 
     def localise(self, lang: str) -> None:
-        self.language.choices = [(code, gettext(f"language.{code}", lang))
-                                 for code in ("fr", "en")]
+        self.language.choices = language_options(lang)
 
 
 class DeleteForm(FlaskForm):

@@ -76,14 +76,14 @@ def check_registration(form: RegisterForm, today: date) -> tuple[StudentRecord |
     for name in CONDITIONAL_FIELDS:
         if name not in needs:
             raw[name] = ""  # a field hidden for this type (or typed before a change of type)
-    record, errors = parse_record(raw, required=("email",))
-    errors = list(errors)
-
+    # The form's own checks first: for one field, the first message is the one shown, and
+    # "this date is in the future" says more than a cross-field consequence of it.
+    errors: list[FieldError] = []
     required = list(REQUIRED_IN_FORM)
     if title_type in ENTRY_REQUIRED:
         required.append("entry_date")
     for name in required:
-        if not raw.get(name, "").strip() and not any(e.field == name for e in errors):
+        if not raw.get(name, "").strip():
             errors.append(field_error(name, "error.required"))
     if not form.consent.data:
         errors.append(field_error("consent", "error.consent_required"))
@@ -103,6 +103,9 @@ def check_registration(form: RegisterForm, today: date) -> tuple[StudentRecord |
             errors.append(field_error("validated_on", "error.date_in_future"))
         elif entered is not None and validated < entered:
             errors.append(field_error("validated_on", "error.validated_before_entry"))
+
+    record, parse_errors = parse_record(raw, required=("email",))
+    errors += parse_errors
 
     if errors:
         order = {name: i for i, name in enumerate(FORM_ORDER)}
