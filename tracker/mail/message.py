@@ -54,7 +54,6 @@ def build_message(
     message["Subject"] = header_safe(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id
-    message["Content-Language"] = language
     message["X-Tracker-Kind"] = kind
     for name, value in headers:
         message[name] = header_safe(value)
@@ -66,4 +65,6 @@ def build_message(
             item.content, maintype=item.maintype, subtype=item.subtype,
             filename=item.filename, params=dict(item.params),
         )
+    # Set last: set_content() and add_attachment() drop every Content-* header set before.
+    message["Content-Language"] = header_safe(language)
     return message

@@ -61,12 +61,13 @@ def create_app(
     _install_languages(app)
     _install_security_headers(app)
 
-    from tracker.web import auth, health, office, public
+    from tracker.web import auth, health, office, public, unsubscribe
 
     auth.install(app, login_manager)
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(office.bp)
+    unsubscribe.install(app)
     return app
 
 

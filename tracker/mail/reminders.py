@@ -1,0 +1,318 @@
+"""The student e-mails (welcome, reminder) and the office digest: subject, text and HTML
+bodies from the Jinja templates in templates/emails/, headers of DESIGN 6 and the .ics file.
+
+Nothing here touches the database or the clock: callers pass the student, the milestones and
+`today`. Templates are looked up as `emails/<name>.<lang>.<ext>` first (a translator may write
+a whole message by hand), then `emails/<name>.<ext>`, which takes every sentence from
+tracker.i18n.mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from icalendar import Calendar, Event
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from tracker import resource_dir
+from tracker.i18n import format_day, gettext, normalise_language
+from tracker.mail.message import Attachment, header_safe
+from tracker.rules.milestones import HARD_DEADLINE_KINDS, RENEWAL_FEE_FREE_DAYS
+from tracker.rules.policy import Policy
+from tracker.settings import Settings
+
+NON_ANEF_KINDS = frozenset({"minor_window_opens", "minor_window_closes", "minor_legal_deadline"})
+
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    """One milestone of a student's case, as the e-mails need it."""
+
+    case_id: int
+    kind: str
+    date: date
+    procedure: str
+    title_type: str
+    hard: bool = False
+
+
+@dataclass(frozen=True)
+class CoveredReminder:
+    """A reminder (DESIGN 6 rule 1) that an e-mail covers."""
+
+    milestone: MilestoneInfo
+    offset: int
+
+    @property
+    def header(self) -> str:
+        """`renewal_fee_free_until 2027-03-02 -7` (offset signed, 0 unsigned)."""
+        offset = f"{self.offset:+d}" if self.offset else "0"
+        return f"{self.milestone.kind} {self.milestone.date.isoformat()} {offset}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    student_id: int
+    email: str
+    language: str
+    given_name: str
+    department: str | None
+    # Signed one-click link (made by the service: this module knows no secrets).
+    unsubscribe_url: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass
+class DigestLine:
+    student_number: str
+    name: str
+    detail: str
+
+
+@dataclass
+class DigestData:
+    overdue_reminders: list[DigestLine] = field(default_factory=list)
+    missed_deadlines: list[DigestLine] = field(default_factory=list)
+    fee_threshold: list[DigestLine] = field(default_factory=list)
+    failed: list[DigestLine] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values())
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(resource_dir("templates"))),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(name: str, ext: str, lang: str, context: dict[str, Any]) -> str:
+    template = _environment().select_template(
+        [f"emails/{name}.{lang}.{ext}", f"emails/{name}.{ext}"]
+    )
+    return template.render(**context)
+
+
+def when_text(day: date, today: date, lang: str) -> str:
+    delta = (day - today).days
+    shown = format_day(day, lang)
+    if delta > 1:
+        return gettext("mail.when.future", lang, days=delta, date=shown)
+    if delta == 1:
+        return gettext("mail.when.tomorrow", lang, date=shown)
+    if delta == 0:
+        return gettext("mail.when.today", lang, date=shown)
+    if delta == -1:
+        return gettext("mail.when.yesterday", lang, date=shown)
+    return gettext("mail.when.past", lang, days=-delta, date=shown)
+
+
+def _late_fee(policy: Policy, today: date) -> int:
+    fee = policy.fee("late_renewal", today)
+    return fee.amount_eur if fee else 180
+
+
+def _where(m: MilestoneInfo, recipient: Recipient, policy: Policy) -> str | None:
+    lang = recipient.language
+    if m.procedure == "exam_failed":
+        return None  # R5 failed: the consulate abroad, said in the text itself.
+    non_anef = m.kind in NON_ANEF_KINDS or (
+        m.kind == "first_application_deadline" and m.title_type == "visa-concours"
+    )
+    if not non_anef:
+        return gettext("mail.where.anef", lang, url=policy.anef_url)
+    contacts = policy.contacts_for(recipient.department)
+    if contacts.demarches_simplifiees_url:
+        return gettext("mail.where.ds", lang, prefecture=contacts.prefecture_name,
+                       url=contacts.demarches_simplifiees_url)
+    return gettext("mail.where.prefecture", lang, prefecture=contacts.prefecture_name,
+                   email=contacts.prefecture_email)
+
+
+def _safe_date(m: MilestoneInfo, policy: Policy) -> date:
+    """RULES ambiguity 2: E-60 is the last on-time day; advise filing a margin earlier."""
+    fee_free = m.date
+    if m.kind == "renewal_window_opens":
+        fee_free = m.date + timedelta(days=120 - RENEWAL_FEE_FREE_DAYS)
+    return fee_free - timedelta(days=policy.renewal_safety_margin_days)
+
+
+def _variant(prefix: str, m: MilestoneInfo) -> str:
+    if m.procedure == "exam_failed" and m.kind == "title_expires":
+        return f"{prefix}.{m.kind}.exam_failed"
+    return f"{prefix}.{m.kind}"
+
+
+def describe(m: MilestoneInfo, recipient: Recipient, today: date, policy: Policy) -> dict[str, Any]:
+    """Everything a template shows about one milestone, in the recipient's language."""
+    lang = recipient.language
+    fee = _late_fee(policy, today)
+    params = {"fee": fee, "date": format_day(m.date, lang),
+              "safe_date": format_day(_safe_date(m, policy), lang)}
+    return {
+        "kind": m.kind,
+        "name": gettext(f"milestone.{m.kind}", lang),
+        "date": m.date,
+        "date_text": format_day(m.date, lang),
+        "when": when_text(m.date, today, lang),
+        "todo": gettext(_variant("mail.todo", m), lang, **params),
+        "late": gettext(_variant("mail.late", m), lang, **params),
+        "where": _where(m, recipient, policy),
+        "hard": m.kind in HARD_DEADLINE_KINDS,
+        "past": m.date < today,
+    }
+
+
+def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], today: date,
+                  policy: Policy, settings: Settings) -> Attachment:
+    """An .ics file with the upcoming milestones (all-day events, stable UIDs so that a
+    calendar updates them instead of duplicating)."""
+    lang = recipient.language
+    domain = settings.mail_from.rsplit("@", 1)[-1]
+    calendar = Calendar()
+    calendar.add("prodid", "-//tracker//residence-permit deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", gettext("mail.calendar_name", lang))
+    stamp = datetime.now(UTC)
+    for m in milestones:
+        if m.date < today:
+            continue
+        info = describe(m, recipient, today, policy)
+        event = Event()
+        event.add("uid", f"tracker-{m.case_id}-{m.kind}-{m.date.isoformat()}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", m.date)
+        event.add("dtend", m.date + timedelta(days=1))
+        event.add("summary", info["name"])
+        description = [info["todo"]]
+        if info["where"]:
+            description.append(info["where"])
+        description.append(gettext("mail.disclaimer", lang))
+        event.add("description", "\n\n".join(description))
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return Attachment(
+        filename=gettext("mail.calendar_file", lang), content=calendar.to_ical(),
+        maintype="text", subtype="calendar", params=(("method", "PUBLISH"),),
+    )
+
+
+def _common(recipient: Recipient, today: date, policy: Policy, settings: Settings,
+            lang: str) -> dict[str, Any]:
+    def t(key: str, **params: object) -> str:
+        return gettext(key, lang, **params)
+
+    return {
+        "t": t,
+        "lang": lang,
+        "today": today,
+        "greeting": t("mail.greeting", name=header_safe(recipient.given_name))
+        if recipient.given_name.strip() else t("mail.greeting_anonymous"),
+        "help": t("mail.help", office=policy.office_email, hotline=policy.anef_hotline),
+        "page_url": f"{settings.base_url}/access?lang={lang}",
+        "unsubscribe_url": recipient.unsubscribe_url,
+    }
+
+
+def render_reminder(recipient: Recipient, covered: Sequence[CoveredReminder],
+                    upcoming: Sequence[MilestoneInfo], today: date, policy: Policy,
+                    settings: Settings) -> Rendered:
+    lang = normalise_language(recipient.language)
+    recipient = _with_lang(recipient, lang)
+    items = [describe(r.milestone, recipient, today, policy) for r in covered]
+    context = _common(recipient, today, policy, settings, lang) | {"items": items}
+    if len(items) == 1:
+        subject = gettext("mail.subject.reminder_one", lang, milestone=items[0]["name"],
+                          when=items[0]["when"])
+    else:
+        subject = gettext("mail.subject.reminder_many", lang, count=len(items))
+    headers = [("X-Tracker-Reminder", r.header) for r in covered]
+    headers += [
+        ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ]
+    return Rendered(
+        subject=subject,
+        text=_render("reminder", "txt", lang, context),
+        html=_render("reminder", "html", lang, context),
+        headers=tuple(headers),
+        attachments=(calendar_file(recipient, upcoming, today, policy, settings),),
+    )
+
+
+def render_welcome(recipient: Recipient, milestones: Sequence[MilestoneInfo], today: date,
+                   policy: Policy, settings: Settings) -> Rendered:
+    lang = normalise_language(recipient.language)
+    recipient = _with_lang(recipient, lang)
+    items = [describe(m, recipient, today, policy) for m in milestones]
+    upcoming = [i for i in items if not i["past"]]
+    context = _common(recipient, today, policy, settings, lang) | {
+        "items": items, "next": upcoming[0] if upcoming else None,
+    }
+    headers = (
+        ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+    return Rendered(
+        subject=gettext("mail.subject.welcome", lang),
+        text=_render("welcome", "txt", lang, context),
+        html=_render("welcome", "html", lang, context),
+        headers=headers,
+        attachments=(calendar_file(recipient, milestones, today, policy, settings),),
+    )
+
+
+def render_digest(data: DigestData, today: date, lang: str, policy: Policy,
+                  settings: Settings) -> Rendered:
+    lang = normalise_language(lang)
+
+    def t(key: str, **params: object) -> str:
+        return gettext(key, lang, **params)
+
+    sections = [
+        (t("mail.digest.overdue_reminders"), data.overdue_reminders,
+         data.counts.get("overdue", 0)),
+        (t("mail.digest.missed_deadlines"), data.missed_deadlines, data.counts.get("missed", 0)),
+        (t("mail.digest.fee_threshold", fee=_late_fee(policy, today)), data.fee_threshold,
+         data.counts.get("fee", 0)),
+        (t("mail.digest.failed"), data.failed, data.counts.get("failed", 0)),
+    ]
+    context = {
+        "t": t, "lang": lang, "date_text": format_day(today, lang),
+        "sections": [(title, lines, total - len(lines)) for title, lines, total in sections
+                     if total],
+        "totals": t("mail.digest.totals", overdue=data.counts.get("overdue", 0),
+                    missed=data.counts.get("missed", 0), fee=data.counts.get("fee", 0),
+                    failed=data.counts.get("failed", 0)),
+        "office_url": f"{settings.base_url}/office/",
+    }
+    return Rendered(
+        subject=t("mail.subject.digest", date=format_day(today, lang)),
+        text=_render("digest", "txt", lang, context),
+        html=_render("digest", "html", lang, context),
+    )
+
+
+def _with_lang(recipient: Recipient, lang: str) -> Recipient:
+    if recipient.language == lang:
+        return recipient
+    return replace(recipient, language=lang)

@@ -1,0 +1,194 @@
+"""Transports: SMTP (one connection reused for a batch) or, without an SMTP host, .eml files.
+
+A transport raises `TransportError` with `permanent` telling delivery what to do: a permanent
+error (an SMTP 5xx about the recipient or the message) fails the message at once; anything
+else (4xx, a dropped connection, a timeout, a server that is down) is retried later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from tracker.settings import Settings
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool, code: int | None = None,
+                 connection_lost: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.code = code
+        # The connection is unusable: the rest of the batch needs a new one (or must wait).
+        self.connection_lost = connection_lost
+
+
+class Transport(Protocol):
+    def send(self, *, sender: str, recipient: str, raw: str, name: str) -> None: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Transport: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+
+class FileTransport:
+    """Writes each message to `<outbox_dir>/<name>.eml` (local use without SMTP)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __enter__(self) -> FileTransport:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    def send(self, *, sender: str, recipient: str, raw: str, name: str) -> None:
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:150] or "message"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            final = self.directory / f"{safe}.eml"
+            partial = self.directory / f".{safe}.eml.part"
+            # Written then renamed: a reader never sees half a message.
+            partial.write_bytes(raw.encode("utf-8"))
+            os.replace(partial, final)
+        except OSError as exc:
+            raise TransportError(f"cannot write {self.directory}: {exc}", permanent=False) from exc
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on the first message and reused for the whole batch; a
+    dropped connection is reopened once for the message that noticed it."""
+
+    def __init__(self, settings: Settings, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        assert settings.smtp_host is not None
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.security = settings.smtp_security
+        self.user = settings.smtp_user
+        self.password = settings.smtp_password
+        self.timeout = timeout
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpTransport:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        try:
+            client: smtplib.SMTP
+            if self.security == "ssl":
+                client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                          context=context)
+            else:
+                client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            client.ehlo()
+            if self.security == "starttls":
+                client.starttls(context=context)
+                client.ehlo()
+            if self.user:
+                client.login(self.user, self.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            # Our configuration, not the recipient: retry later, the office sees the error.
+            raise TransportError(f"SMTP login refused: {exc.smtp_code}", permanent=False,
+                                 code=exc.smtp_code, connection_lost=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise TransportError(f"SMTP server answered {exc.smtp_code} on connect",
+                                 permanent=False, code=exc.smtp_code,
+                                 connection_lost=True) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransportError(f"cannot connect to {self.host}:{self.port}: {exc}",
+                                 permanent=False, connection_lost=True) from exc
+        return client
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+    def send(self, *, sender: str, recipient: str, raw: str, name: str) -> None:
+        data = raw.encode("utf-8")
+        for attempt in (1, 2):
+            if self._client is None:
+                self._client = self._connect()
+            try:
+                self._send_once(self._client, sender, recipient, data)
+                return
+            except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError) as exc:
+                self._drop()
+                if attempt == 2:
+                    raise TransportError(f"connection lost: {exc}", permanent=False,
+                                         connection_lost=True) from exc
+                # Reconnect once: the server may have closed an idle connection.
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    def _send_once(self, client: smtplib.SMTP, sender: str, recipient: str,
+                   data: bytes) -> None:
+        options: list[str] = []
+        if not data.isascii() and client.has_extn("8bitmime"):
+            options.append("BODY=8BITMIME")
+        try:
+            refused = client.sendmail(sender, [recipient], data, mail_options=options)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            self._reset(client)
+            raise TransportError(f"{code} {_reply(reply)}", permanent=code >= 500,
+                                 code=code) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            self._reset(client)
+            # Refusing our sender is about our configuration: never suppress the student.
+            raise TransportError(f"sender refused: {exc.smtp_code} {_reply(exc.smtp_error)}",
+                                 permanent=False, code=exc.smtp_code) from exc
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code == 421:
+                self._drop()
+                raise TransportError(f"421 {_reply(exc.smtp_error)}", permanent=False,
+                                     code=421, connection_lost=True) from exc
+            self._reset(client)
+            raise TransportError(f"{exc.smtp_code} {_reply(exc.smtp_error)}",
+                                 permanent=exc.smtp_code >= 500, code=exc.smtp_code) from exc
+        if refused:
+            code, reply = next(iter(refused.values()))
+            raise TransportError(f"{code} {_reply(reply)}", permanent=code >= 500, code=code)
+
+    def _reset(self, client: smtplib.SMTP) -> None:
+        try:
+            client.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+
+
+def _reply(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())[:300]
+
+
+def make_transport(settings: Settings) -> SmtpTransport | FileTransport:
+    if settings.smtp_host:
+        return SmtpTransport(settings)
+    return FileTransport(settings.outbox_dir)

@@ -1,0 +1,207 @@
+"""Delivering the outbox: claim rows atomically, send, record the outcome (DESIGN 6 rule 7).
+
+A row goes pending → sending (claimed, with a lease) → sent | failed, or back to pending with a
+later `next_attempt_at` after a temporary failure. Claims are atomic on both backends: on
+PostgreSQL `FOR UPDATE SKIP LOCKED` hands each row to one process; on SQLite a conditional
+UPDATE whose row count is checked. A row left in `sending` by a process that died is claimed
+again once its lease has run out, so nothing is lost; a live process renews nothing, so the
+lease must outlast one claimed chunk (a few dozen messages).
+
+Reminder rows follow their message: sent when it is sent, failed when it fails. A permanent
+failure (SMTP 5xx) also marks the student's address suppressed: no further reminder is
+planned for it and the office digest lists it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from tracker.mail.transport import FileTransport, SmtpTransport, TransportError, make_transport
+from tracker.models import OutboxMessage, Reminder, Student, utcnow
+from tracker.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+LEASE = timedelta(minutes=10)
+CLAIM_CHUNK = 50
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    claimed: int = 0
+    failed_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.claimed += other.claimed
+        self.failed_ids += other.failed_ids
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
+    """Exponential (1, 2, 4 … minutes, capped at 6 hours) with ±25 % jitter, so that many
+    messages deferred by one outage do not all come back in the same second."""
+    base = min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return base * (0.75 + 0.5 * rng())
+
+
+def _claimable(now: datetime) -> object:
+    return or_(
+        and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.state == "sending", OutboxMessage.lease_until < now),
+    )
+
+
+def claim(session: Session, *, now: datetime, worker: str, limit: int,
+          ids: list[int] | None = None) -> list[int]:
+    """Claim up to `limit` due rows for `worker`; the caller commits. Returns the claimed ids."""
+    lease_until = now + LEASE
+    query = select(OutboxMessage.id).where(_claimable(now))
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    query = query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    values = {"state": "sending", "lease_until": lease_until, "claimed_by": worker,
+              "attempts": OutboxMessage.attempts + 1}
+    if session.get_bind().dialect.name == "postgresql":
+        locked = query.with_for_update(skip_locked=True)
+        rows = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(locked.scalar_subquery()))
+            .values(**values).returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(rows.scalars())
+    claimed = []
+    for candidate in session.scalars(query).all():
+        # Conditional UPDATE: of two processes that saw the row, only one changes it.
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == candidate, _claimable(now))
+            .values(**values).execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(candidate)
+    return claimed
+
+
+def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
+    """Record an outcome, only if the row is still ours (a row whose lease ran out may have
+    been claimed again)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == "sending",
+               OutboxMessage.claimed_by == worker)
+        .values(**values).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _reminders_follow(session: Session, message_id: int, state: str) -> None:
+    session.execute(
+        update(Reminder).where(Reminder.message_id == message_id, Reminder.state == "pending")
+        .values(state=state, updated_at=utcnow()).execution_options(synchronize_session=False)
+    )
+
+
+def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, ids: list[int],
+                  worker: str, report: DeliveryReport) -> None:
+    sender = runtime.settings.mail_from
+    connection_down: TransportError | None = None
+    with runtime.session() as session:
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.raw,
+                   OutboxMessage.key, OutboxMessage.attempts, OutboxMessage.student_id)
+            .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        ).all()
+    for message_id, to, raw, name, attempts, student_id in rows:
+        now = utcnow()
+        error: TransportError | None = connection_down
+        if error is None:
+            try:
+                transport.send(sender=sender, recipient=to, raw=raw, name=name)
+            except TransportError as exc:
+                error = exc
+                if exc.connection_lost:
+                    # The server is unreachable: defer the rest of this chunk without trying
+                    # each one (they keep their attempt count fair below).
+                    connection_down = exc
+        with runtime.session() as session:
+            if error is None:
+                if _finish(session, message_id, worker, state="sent", sent_at=now,
+                           lease_until=None, last_error=None):
+                    _reminders_follow(session, message_id, "sent")
+                    report.sent += 1
+            elif error.permanent or attempts >= MAX_ATTEMPTS:
+                if _finish(session, message_id, worker, state="failed", lease_until=None,
+                           next_attempt_at=now, last_error=str(error)[:2000]):
+                    _reminders_follow(session, message_id, "failed")
+                    if error.permanent and student_id is not None:
+                        session.execute(
+                            update(Student).where(Student.id == student_id)
+                            .values(address_suppressed=True)
+                            .execution_options(synchronize_session=False)
+                        )
+                    report.failed += 1
+                    report.failed_ids.append(message_id)
+                    log.warning("message %s failed: %s", message_id, error)
+            else:
+                retry_at = now + backoff(attempts)
+                if _finish(session, message_id, worker, state="pending", lease_until=None,
+                           next_attempt_at=retry_at, last_error=str(error)[:2000]):
+                    report.retried += 1
+                    log.info("message %s deferred until %s: %s", message_id, retry_at, error)
+
+
+def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
+             ids: list[int] | None) -> DeliveryReport:
+    report = DeliveryReport()
+    worker = worker_id()
+    with make_transport(runtime.settings) as transport:
+        while report.claimed < limit:
+            with runtime.session() as session:
+                claimed = claim(session, now=now or utcnow(), worker=worker,
+                                limit=min(CLAIM_CHUNK, limit - report.claimed), ids=ids)
+            if not claimed:
+                break
+            report.claimed += len(claimed)
+            before = report.retried
+            _send_claimed(runtime, transport, claimed, worker, report)
+            if report.retried - before == len(claimed):
+                # Nothing in this chunk went out (the server is down): stop, the retry job
+                # comes back after the backoff.
+                break
+    return report
+
+
+def deliver_due(runtime: Runtime, *, now: datetime | None = None,
+                limit: int = 500) -> DeliveryReport:
+    """Send up to `limit` messages that are due at `now` (default: the clock, naive UTC)."""
+    return _deliver(runtime, now=now, limit=limit, ids=None)
+
+
+def deliver_messages(runtime: Runtime, ids: list[int]) -> DeliveryReport:
+    """Send these messages now if they are due (the web layer calls this right after it
+    committed a verification or sign-in e-mail). A failure is left to the retry job."""
+    if not ids:
+        return DeliveryReport()
+    return _deliver(runtime, now=None, limit=len(ids), ids=list(ids))
