@@ -15,6 +15,7 @@ from flask import after_this_request, current_app, render_template, url_for
 from tracker.i18n import gettext, normalise_language
 from tracker.models import OutboxMessage, Student
 from tracker.runtime import Runtime
+from tracker.services.delivery import deliver_messages
 from tracker.services.outbox import enqueue
 from tracker.services.records import email_key
 from tracker.services.registration import ACCESS_MAX_AGE, CONFIRM_MAX_AGE
@@ -99,10 +100,6 @@ def send_now(message_ids: Sequence[int]) -> None:
 
 
 def deliver(runtime: Runtime, message_ids: list[int]) -> None:
-    try:
-        from tracker.services.delivery import deliver_messages
-    except ImportError:  # the delivery service is not installed: the scheduler will send them
-        return
     try:
         deliver_messages(runtime, message_ids)
     except Exception:  # the rows stay pending; the scheduler's next run retries them
