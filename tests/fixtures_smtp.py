@@ -39,10 +39,22 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     # Replies to give to the next DATA commands instead of accepting ("451 ...", "550 ...").
     replies: deque[str] = field(default_factory=deque)
+    # Drop the connection (no reply at all) at DATA after this many more accepted messages;
+    # None: never. Set again to drop again.
+    drop_after: int | None = None
+    drops: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
+            if self.drop_after is not None:
+                if self.drop_after == 0:
+                    self.drop_after = None
+                    self.drops += 1
+                    # The client sees the connection vanish in the middle of its DATA.
+                    server.transport.abort()
+                    return "421 connection dropped"
+                self.drop_after -= 1
             if self.replies:
                 return self.replies.popleft()
             parsed = message_from_bytes(envelope.original_content or envelope.content,
@@ -62,10 +74,22 @@ class SmtpServer:
     port: int
     handler: RecordingHandler
     controller: Controller
+    running: bool = True
 
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages()
+
+    def stop(self) -> None:
+        """Take the server down (connections are refused until `start`)."""
+        self.controller.stop()
+        self.running = False
+
+    def start(self) -> None:
+        """Bring it back on the same port, keeping what it received."""
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+        self.controller.start()
+        self.running = True
 
     def env(self) -> dict[str, str]:
         """Settings that point tracker at this server."""
@@ -87,4 +111,5 @@ def smtp_server() -> Iterator[SmtpServer]:
     try:
         yield server
     finally:
-        server.controller.stop()
+        if server.running:  # the test may have stopped it
+            server.controller.stop()

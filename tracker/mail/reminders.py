@@ -212,7 +212,8 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
         calendar.add_component(event)
     return Attachment(
         filename=gettext("mail.calendar_file", lang), content=calendar.to_ical(),
-        maintype="text", subtype="calendar", params=(("method", "PUBLISH"),),
+        maintype="text", subtype="calendar",
+        params=(("method", "PUBLISH"), ("charset", "utf-8")),
     )
 
 

@@ -128,7 +128,8 @@ class SmtpTransport:
                 client.close()
 
     def send(self, *, sender: str, recipient: str, raw: str, name: str) -> None:
-        data = raw.encode("utf-8")
+        # SMTP lines end in CRLF (RFC 5321); stored messages use "\n".
+        data = raw.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
         for attempt in (1, 2):
             if self._client is None:
                 self._client = self._connect()
