@@ -57,7 +57,9 @@ def frozen() -> Iterator[Any]:
 
 
 def make_app(runtime: Runtime, **config: Any) -> Flask:
-    return create_app(runtime=runtime, config={"TESTING": True, **config})
+    # E-mails are delivered before the response returns, so tests see their final state.
+    return create_app(runtime=runtime, config={"TESTING": True, "TRACKER_SEND_NOW": "inline",
+                                               **config})
 
 
 @pytest.fixture

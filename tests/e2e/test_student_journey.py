@@ -189,9 +189,9 @@ def test_register_confirm_follow_and_leave(
 
     # Record the filed application: the reminders stop at once.
     page.locator("summary", has_text=gettext("steps.submitted", lang)).click()
-    page.get_by_label(gettext("steps.on", lang)).first.fill("14/09/2026")
-    page.locator("#step-submitted").get_by_role("button", name=gettext("steps.save", lang)) \
-        .click()
+    step = page.locator("#step-submitted")
+    step.get_by_label(gettext("steps.on", lang)).fill("14/09/2026")
+    step.get_by_role("button", name=gettext("steps.save", lang)).click()
     page.wait_for_url(re.compile(r"/me#next-step$"))
     assert gettext("steps.saved", lang) in page.locator("main").inner_text()
     audit_page(page, f"me-filed-{lang}")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Sequence
 
-from flask import after_this_request, current_app, render_template, url_for
+from flask import current_app, g, render_template, url_for
 
 from tracker.i18n import gettext, normalise_language
 from tracker.models import OutboxMessage, Student
@@ -21,6 +22,7 @@ from tracker.services.records import email_key
 from tracker.services.registration import ACCESS_MAX_AGE, CONFIRM_MAX_AGE
 from tracker.services.tokens import make_token
 from tracker.web import db
+from tracker.web.public import bp
 
 log = logging.getLogger(__name__)
 
@@ -88,19 +90,31 @@ def queue_access_link(student: Student, lang: str) -> OutboxMessage:
 
 
 def send_now(message_ids: Sequence[int]) -> None:
-    """Deliver these outbox messages right after the response (so after the request's commit,
-    which happens in the app's after_request hook, before the response leaves)."""
-    ids = list(message_ids)
-    runtime = _runtime()
+    """Deliver these outbox messages as soon as the request's transaction has committed (the
+    app commits in an after_request hook; see `deliver_after_commit`)."""
+    pending: list[int] = g.setdefault("tracker_send_now", [])
+    pending.extend(message_ids)
 
-    @after_this_request
-    def _deliver_after_response(response):  # type: ignore[no-untyped-def]
-        response.call_on_close(lambda: deliver(runtime, ids))
-        return response
+
+@bp.teardown_app_request
+def deliver_after_commit(error: BaseException | None) -> None:
+    """Teardown runs after the after_request commit. Delivery goes to a thread so the student
+    does not wait for the SMTP server (config TRACKER_SEND_NOW: "thread", the default;
+    "inline" for tests that want it done when the response returns; "off")."""
+    ids = g.pop("tracker_send_now", None)
+    if not ids or error is not None:
+        return
+    mode = current_app.config.get("TRACKER_SEND_NOW", "thread")
+    runtime = _runtime()
+    if mode == "inline":
+        deliver(runtime, ids)
+    elif mode == "thread":
+        threading.Thread(target=deliver, args=(runtime, ids), name="tracker-send-now",
+                         daemon=True).start()
 
 
 def deliver(runtime: Runtime, message_ids: list[int]) -> None:
     try:
         deliver_messages(runtime, message_ids)
-    except Exception:  # the rows stay pending; the scheduler's next run retries them
+    except Exception:  # the rows stay pending; the scheduler's retry job sends them
         log.exception("immediate delivery of outbox messages %s failed", message_ids)
