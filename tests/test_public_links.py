@@ -239,3 +239,15 @@ def test_registration_time_is_counted_from_confirmation(
     assert student.registered_on == date(2026, 9, 17)
     assert student.email_confirmed_at is not None
     assert student.email_confirmed_at > datetime(2026, 9, 17, 0, 0)
+
+
+def test_a_single_use_token_works_once_on_every_backend(runtime: Runtime) -> None:
+    from tracker.services.tokens import TokenError, make_token, use_token
+
+    secret = runtime.settings.secret_key
+    token = make_token(secret, "access", {"sid": 1}, single_use=True)
+    with runtime.session() as session:
+        assert use_token(session, secret, "access", token).data == {"sid": 1}
+    with runtime.session() as session, pytest.raises(TokenError) as refused:
+        use_token(session, secret, "access", token)
+    assert refused.value.reason == "used"

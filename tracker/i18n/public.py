@@ -334,7 +334,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "access.submit": {"fr": "Envoyer le lien", "en": "Send the link"},
     "access.not_registered": {"fr": "Pas encore inscrit ?", "en": "Not registered yet?"},
     # Errors pages.
-    "error.page_title": {"fr": "Un problème est survenu", "en": "Something went wrong"},
     "error.rate_limited_title": {"fr": "Trop de demandes", "en": "Too many requests"},
     "error.rate_limited": {
         "fr": "Vous avez fait beaucoup de demandes en peu de temps. Attendez un moment "
@@ -349,9 +348,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "For your safety, this form was not accepted. Reload the page and send it "
         "again.",
     },
-    "error.not_found_title": {"fr": "Page introuvable", "en": "Page not found"},
-    "error.not_found": {"fr": "Cette page n'existe pas ou plus.",
-                        "en": "This page does not exist, or no longer does."},
     "error.back_home": {"fr": "Retour à l'accueil", "en": "Back to the home page"},
     # The student's page.
     "me.title": {"fr": "Vos échéances", "en": "Your deadlines"},
@@ -386,12 +382,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "University international office"},
     "contacts.title": {"fr": "Contacts", "en": "Contacts"},
     "contacts.anef_hotline": {"fr": "Assistance ANEF : {phone}", "en": "ANEF helpline: {phone}"},
-    "contacts.prefecture": {"fr": "{name} : {email}", "en": "{name}: {email}"},
     "contacts.office": {
-        "fr": "Bureau des relations internationales : {email} (écrivez depuis votre "
-        "messagerie universitaire, avec votre NOM et votre prénom)",
-        "en": "International office: {email} (write from your university mailbox, giving "
-        "your SURNAME and given name)",
+        "fr": "Bureau des relations internationales (écrivez depuis votre messagerie "
+        "universitaire, avec votre NOM et votre prénom)",
+        "en": "International office (write from your university mailbox, giving your "
+        "SURNAME and given name)",
     },
     "contacts.decides": {
         "fr": "L'université vous aide ; seuls la préfecture et l'ANEF décident.",
