@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytest.register_assert_rewrite("tests.fixtures_public", "tests.fixtures_web")
+pytest.register_assert_rewrite("tests.fixtures_public", "tests.fixtures_web", "tests.fixtures_smtp")
 
 import time_machine
 from sqlalchemy import func, select
