@@ -248,6 +248,17 @@ def test_sign_in_link_and_a_used_link(
     audit_page(page, "sign-in-en")
     page.get_by_role("button", name=gettext("signin.button", "en")).click()
     page.wait_for_url(re.compile(r"/me$"))
+    # A step with a wrong date: the message sits next to the field, the form stays open.
+    page.locator("summary", has_text=gettext("steps.validated", "en")).click()
+    step = page.locator("#step-validated")
+    step.get_by_label(gettext("steps.on", "en")).fill("01/01/2030")
+    step.get_by_role("button", name=gettext("steps.save", "en")).click()
+    page.locator("#validated-on-error").wait_for()
+    assert gettext("error.date_in_future", "en") in page.locator("#validated-on-error").inner_text()
+    assert page.locator("#step-validated").get_attribute("open") is not None
+    assert page.get_by_label(gettext("steps.on", "en")).first.input_value() == "01/01/2030"
+    audit_page(page, "me-step-error-en")
+
     # The calendar's private address, ready to copy.
     feed = page.get_by_label(gettext("calendar.feed_label", "en")).input_value()
     assert re.search(r"/calendar/[A-Za-z0-9_-]{20,}\.ics$", feed)
