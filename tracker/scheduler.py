@@ -181,5 +181,6 @@ def run_scheduler(runtime: Runtime) -> None:
 def start_background_scheduler(runtime: Runtime) -> BaseScheduler:
     """`tracker dev`: the same jobs in a thread of the web process."""
     scheduler = build_scheduler(runtime, background=True)
+    scheduler.tracker_lease.acquire()  # type: ignore[attr-defined]
     scheduler.start()
     return scheduler

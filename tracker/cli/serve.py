@@ -24,8 +24,11 @@ def dev(host: str, port: int, no_scheduler: bool) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         # Exactly one scheduler: the reloader is off, so this process is the only one.
         scheduler = start_background_scheduler(app.extensions["tracker"])
+    from werkzeug.serving import run_simple
+
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        # Werkzeug directly: Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

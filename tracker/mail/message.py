@@ -1,7 +1,7 @@
 """Building RFC 5322 messages with the stdlib `email` package.
 
 Header values never carry CR or LF from user data: `header_safe` folds them to spaces before
-anything reaches a header, and the stdlib policy would refuse them anyway.
+anything reaches a header.
 """
 
 from __future__ import annotations
@@ -10,10 +10,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email import charset as _charset
+from email import encoders
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
+_UTF8_QP = _charset.Charset("utf-8")
+_UTF8_QP.header_encoding = _charset.BASE64  # no per-character cost comparison (SHORTEST)
+_UTF8_QP.body_encoding = _charset.QP
 
 
 def header_safe(value: str) -> str:
@@ -35,6 +44,16 @@ def new_message_id(sender: str) -> str:
     return make_msgid(domain=header_safe(domain))
 
 
+def _text_part(body: str, subtype: str) -> Message:
+    return MIMEText(body, subtype, _UTF8_QP)  # type: ignore[arg-type]
+
+
+def _header(value: str) -> str | Header:
+    value = header_safe(value)
+    # Non-ASCII goes out as RFC 2047 encoded words; ASCII stays readable as it is.
+    return value if value.isascii() else Header(value, _UTF8_QP)
+
+
 def build_message(
     *,
     sender: str,
@@ -47,24 +66,37 @@ def build_message(
     html: str | None = None,
     headers: Iterable[tuple[str, str]] = (),
     attachments: Sequence[Attachment] = (),
-) -> EmailMessage:
-    message = EmailMessage()
+) -> Message:
+    """The message as it will be stored and sent.
+
+    Built with the stdlib's MIME classes (compat32), which are about ten times faster than
+    EmailMessage's header registry: the daily run builds thousands of these. Bodies are UTF-8
+    in quoted-printable, so every line stays 7-bit and short whatever the text."""
+    body: Message = _text_part(text, "plain")
+    if html is not None:
+        alternative = MIMEMultipart("alternative")
+        alternative.attach(body)
+        alternative.attach(_text_part(html, "html"))
+        body = alternative
+    if attachments:
+        message: Message = MIMEMultipart("mixed")
+        message.attach(body)
+        for item in attachments:
+            part = MIMEBase(item.maintype, item.subtype, **dict(item.params))
+            part.set_payload(item.content)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment",
+                            filename=header_safe(item.filename))
+            message.attach(part)
+    else:
+        message = body
     message["From"] = header_safe(sender)
     message["To"] = header_safe(to)
-    message["Subject"] = header_safe(subject)
+    message["Subject"] = _header(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = message_id
-    message["X-Tracker-Kind"] = kind
-    for name, value in headers:
-        message[name] = header_safe(value)
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
-    for item in attachments:
-        message.add_attachment(
-            item.content, maintype=item.maintype, subtype=item.subtype,
-            filename=item.filename, params=dict(item.params),
-        )
-    # Set last: set_content() and add_attachment() drop every Content-* header set before.
+    message["Message-ID"] = header_safe(message_id)
     message["Content-Language"] = header_safe(language)
+    message["X-Tracker-Kind"] = header_safe(kind)
+    for name, value in headers:
+        message[header_safe(name)] = _header(value)
     return message

@@ -92,7 +92,7 @@ class SmtpTransport:
         self.close()
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context() if self.security != "none" else None
         try:
             client: smtplib.SMTP
             if self.security == "ssl":

@@ -233,51 +233,69 @@ def cancel_reminders(session: Session, ids: Sequence[int], reason: str) -> int:
     return count
 
 
-def arm_case(session: Session, case: Case, today: date, policy: Policy | None = None) -> int:
-    """Bring the case's pending reminders in line with its milestones (rules 1, 2, 6).
-    Returns how many reminders were armed."""
+def arm_cases(session: Session, cases: Sequence[Case], today: date,
+              policy: Policy | None = None) -> int:
+    """Bring each case's pending reminders in line with its milestones (rules 1, 2, 6), with
+    one query and one insert for the whole list. Returns how many reminders were armed."""
     policy = policy or session.info.get("tracker.policy") or current_policy()
-    existing = session.execute(
-        select(Reminder.id, Reminder.key, Reminder.state, Reminder.reason)
-        .where(Reminder.case_id == case.id)
-    ).all()
-    # A new title leaves the previous case behind: its reminders are of no use any more.
+    if not cases:
+        return 0
+    existing: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(
+        select(Reminder.id, Reminder.case_id, Reminder.key, Reminder.state, Reminder.reason)
+        .where(Reminder.case_id.in_([c.id for c in cases]))
+    ):
+        existing[row.case_id].append(row)
+    stale: dict[str, list[int]] = defaultdict(list)
+    revive: list[int] = []
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for case in cases:
+        known = existing.get(case.id, [])
+        if not _case_wants_reminders(case):
+            stale["procedure_done"] += [r.id for r in known if r.state == "pending"]
+            continue
+        wanted = desired_reminders(case, evaluate_case(case, today), policy,
+                                   case.student.registered_on)
+        stale["date_changed"] += [r.id for r in known
+                                  if r.state == "pending" and r.key not in wanted]
+        # A date corrected back to what it was: its reminders come back (never sent or
+        # skipped ones: those are recorded for good, rule 7).
+        revive += [r.id for r in known if r.state == "cancelled" and r.key in wanted
+                   and r.reason in REVIVABLE_REASONS]
+        keys = {r.key for r in known}
+        rows += [
+            {"key": key, "student_id": case.student_id, "case_id": case.id,
+             "milestone_kind": kind, "milestone_date": when, "offset_days": offset,
+             "due_on": due, "state": "pending", "created_at": now, "updated_at": now}
+            for key, (kind, when, offset, due) in wanted.items() if key not in keys
+        ]
+    for reason, ids in stale.items():
+        cancel_reminders(session, ids, reason)
+    if revive:
+        session.execute(
+            update(Reminder).where(Reminder.id.in_(revive), Reminder.state == "cancelled")
+            .values(state="pending", reason=None, message_id=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if rows:
+        # executemany (batched by the driver layer), not one giant multi-VALUES statement,
+        # whose compilation alone costs seconds.
+        session.connection().execute(_insert(session)(Reminder.__table__)
+                                     .on_conflict_do_nothing(index_elements=["key"]), rows)
+    return len(rows)
+
+
+def arm_case(session: Session, case: Case, today: date, policy: Policy | None = None) -> int:
+    """`arm_cases` for one case that just changed; a new title also leaves the previous
+    case behind, whose pending reminders are of no use any more."""
     previous = session.scalars(
         select(Reminder.id).join(Case, Case.id == Reminder.case_id)
         .where(Reminder.student_id == case.student_id, Reminder.case_id != case.id,
                Reminder.state == "pending", Case.is_current.is_(False))
     ).all()
     cancel_reminders(session, previous, "procedure_done")
-    if not _case_wants_reminders(case):
-        cancel_reminders(session, [r.id for r in existing if r.state == "pending"],
-                         "procedure_done")
-        return 0
-    wanted = desired_reminders(case, evaluate_case(case, today), policy,
-                               case.student.registered_on)
-    stale = [r.id for r in existing if r.state == "pending" and r.key not in wanted]
-    cancel_reminders(session, stale, "date_changed")
-    # A date corrected back to what it was: its reminders come back (never sent or skipped
-    # ones: those are recorded for good, rule 7).
-    revive = [r.id for r in existing if r.state == "cancelled" and r.key in wanted
-              and r.reason in REVIVABLE_REASONS]
-    if revive:
-        session.execute(
-            update(Reminder).where(Reminder.id.in_(revive), Reminder.state == "cancelled")
-            .values(state="pending", reason=None, message_id=None, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-    known = {r.key for r in existing}
-    now = utcnow()
-    rows = [
-        {"key": key, "student_id": case.student_id, "case_id": case.id, "milestone_kind": kind,
-         "milestone_date": when, "offset_days": offset, "due_on": due, "state": "pending",
-         "created_at": now, "updated_at": now}
-        for key, (kind, when, offset, due) in wanted.items() if key not in known
-    ]
-    if rows:
-        session.execute(_insert(session)(Reminder).values(rows)
-                        .on_conflict_do_nothing(index_elements=["key"]))
-    return len(rows)
+    return arm_cases(session, [case], today, policy)
 
 
 @on_case_changed
@@ -308,9 +326,8 @@ def ensure_armed(session: Session, today: date, policy: Policy,
         last_id = ids[-1]
         cases = session.scalars(select(Case).where(Case.id.in_(ids))
                                 .options(joinedload(Case.student), joinedload(Case.title))).all()
-        for case in cases:
-            arm_case(session, case, today, policy)
-            armed += 1
+        arm_cases(session, cases, today, policy)
+        armed += len(cases)
         session.flush()
         session.expunge_all()
     if state is None:
@@ -456,24 +473,37 @@ def _plan_welcomes(session: Session, today: date, policy: Policy, settings: Sett
             .options(selectinload(Student.cases).joinedload(Case.title))
         ).all()
         for student in students:
-            milestones: list[MilestoneInfo] = []
-            case = student.current_case
-            if case is not None and _case_wants_reminders(case):
-                milestones = _milestone_infos(case, evaluate_case(case, today))
-            rendered = render_welcome(_recipient(student, settings), milestones, today, policy,
-                                      settings)
-            message, created = enqueue(
-                session, key=welcome_key(student.id), kind="welcome",
-                sender=settings.mail_from, to_address=student.email,
-                language=student.language, subject=rendered.subject, text=rendered.text,
-                html=rendered.html, student_id=student.id, headers=rendered.headers,
-                attachments=rendered.attachments,
-            )
-            if created:
+            message = enqueue_welcome(session, student, today=today, policy=policy,
+                                      settings=settings)
+            if message is not None:
                 report.planned += 1
                 report.welcomes += 1
                 report.message_ids.append(message.id)
         _end_batch(session, commit)
+
+
+def enqueue_welcome(session: Session, student: Student, *, today: date, policy: Policy,
+                    settings: Settings) -> OutboxMessage | None:
+    """Rule 5: the student's one welcome e-mail, listing their deadlines. Returns the new
+    outbox row, or None when it exists already or the address may not be written to.
+
+    The daily run sends the welcomes it finds missing; the web layer may call this right
+    after a student confirms their address, then `deliver_messages([row.id])`."""
+    if not is_mailable(student) or not student.reminders_enabled:
+        return None
+    milestones: list[MilestoneInfo] = []
+    case = student.current_case
+    if case is not None and _case_wants_reminders(case):
+        milestones = _milestone_infos(case, evaluate_case(case, today))
+    rendered = render_welcome(_recipient(student, settings), milestones, today, policy,
+                              settings)
+    message, created = enqueue(
+        session, key=welcome_key(student.id), kind="welcome", sender=settings.mail_from,
+        to_address=student.email, language=student.language, subject=rendered.subject,
+        text=rendered.text, html=rendered.html, student_id=student.id,
+        headers=rendered.headers, attachments=rendered.attachments,
+    )
+    return message if created else None
 
 
 def _end_batch(session: Session, commit: bool) -> None:
@@ -730,6 +760,7 @@ def reminder_states(session: Session, student_id: int) -> dict[str, int]:
 
 
 __all__ = [
-    "CycleReport", "PlanReport", "PreviewItem", "arm_case", "collect_digest", "desired_reminders",
-    "ensure_armed", "plan_digest", "plan_reminders", "preview", "run_cycle",
+    "CycleReport", "PlanReport", "PreviewItem", "arm_case", "arm_cases", "collect_digest",
+    "desired_reminders", "enqueue_welcome", "ensure_armed", "plan_digest", "plan_reminders",
+    "preview", "run_cycle",
 ]

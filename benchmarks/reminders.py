@@ -1,0 +1,302 @@
+"""Benchmark: one reminder cycle for many students, on SQLite and PostgreSQL, delivering to a
+local aiosmtpd sink. Prints figures; not a test.
+
+    .venv/bin/python benchmarks/reminders.py --students 100000 --backend both
+
+For each backend it builds a fresh database (Alembic), fills it with synthetic students (bulk
+inserts, then the real sync_case and arm_cases in batches), and then runs, in a child process
+so that its peak memory is its own:
+- a typical day: the welcomes went out long ago, students registered before the day, and
+  the reminders due that day are planned and delivered over one SMTP connection;
+- as a reference, a plain SELECT of the same rows the planner reads, and of all students.
+With --first-cycle it also times the planning of the very first cycle after a bulk import
+(one welcome e-mail per student), which is a one-off.
+
+Targets (issue 3): planning < 20 s, delivery >= 200 e-mails/s, peak memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import joinedload  # noqa: E402
+
+DAY = date(2026, 11, 16)
+TITLES = [("student-card", 55), ("multi-year-card", 15), ("vls-ts", 15), ("visa-csa", 8),
+          ("algerian-certificate", 5), ("visa-minor", 2)]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def new_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, Any]:
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
+    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(pg_url).set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_url).set(drivername="postgresql+psycopg", database=name)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
+
+
+def environment(database_url: str, workdir: Path, smtp_port: int | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(TRACKER_DATABASE_URL=database_url, TRACKER_INSTANCE_DIR=str(workdir),
+               TRACKER_SECRET_KEY="benchmark-secret-key-0123456789",
+               TRACKER_BASE_URL="https://tracker.example.org",
+               TRACKER_MAIL_FROM="tracker@example.org")
+    if smtp_port:
+        env.update(TRACKER_SMTP_HOST="127.0.0.1", TRACKER_SMTP_PORT=str(smtp_port))
+    return env
+
+
+def generate(env: dict[str, str], students: int, *, steady: bool) -> dict[str, float]:
+    """Synthetic students: bulk rows, then the real sync_case + arm_cases per batch."""
+    from alembic import command
+
+    import tracker.services.reminders as reminders
+    from tracker.cli.db import alembic_config
+    from tracker.models import Case, OutboxMessage, ResidenceTitle, Student
+    from tracker.runtime import build_runtime
+    from tracker.services.cases import sync_case
+    from tracker.settings import load_settings
+
+    settings = load_settings(env)
+    command.upgrade(alembic_config(settings.database_url), "head")
+    runtime = build_runtime(settings)
+    rng = random.Random(20261116)
+    kinds = [k for k, weight in TITLES for _ in range(weight)]
+    registered = DAY - timedelta(days=1) if steady else DAY
+    started = time.perf_counter()
+    chunk = 5000
+    for first in range(0, students, chunk):
+        count = min(chunk, students - first)
+        with runtime.session() as session:
+            rows = []
+            for n in range(first, first + count):
+                rows.append({
+                    "student_number": f"2{n:08d}", "email": f"student{n}@example.org",
+                    "email_key": f"student{n}@example.org", "given_name": f"Given{n}",
+                    "family_name": f"Family{n}", "language": "fr" if n % 5 < 3 else "en",
+                    "department": rng.choice(["14", "14", "14", "50", "61"]),
+                    "nationality": rng.choice(["MA", "CN", "SN", "IN", "BR", "DZ"]),
+                    "date_of_birth": date(2008, 1, 1) + timedelta(days=rng.randrange(0, 2900)),
+                    "registered_on": registered, "source": "import",
+                    "calendar_token": uuid.uuid4().hex, "reminders_enabled": True,
+                    "address_suppressed": False, "search_text": "",
+                })
+            conn = session.connection()
+            conn.execute(insert(Student.__table__), rows)
+            ids = session.scalars(select(Student.id).where(
+                Student.student_number.in_([r["student_number"] for r in rows]))
+                .order_by(Student.id)).all()
+            titles = []
+            for sid in ids:
+                kind = rng.choice(kinds)
+                if kind in ("vls-ts", "visa-csa"):
+                    entry = DAY - timedelta(days=rng.randrange(0, 120))
+                    titles.append({"student_id": sid, "title_type": kind, "valid_from": entry,
+                                   "entry_date": entry, "expires_on": entry + timedelta(days=364),
+                                   "is_current": True})
+                else:
+                    expires = DAY + timedelta(days=rng.randrange(-60, 400))
+                    titles.append({"student_id": sid, "title_type": kind,
+                                   "valid_from": expires - timedelta(days=364),
+                                   "expires_on": expires, "entry_date": None,
+                                   "is_current": True})
+            conn.execute(insert(ResidenceTitle.__table__), titles)
+            title_ids = session.scalars(select(ResidenceTitle.id).where(
+                ResidenceTitle.student_id.in_(ids)).order_by(ResidenceTitle.student_id)).all()
+            conn.execute(insert(Case.__table__), [
+                {"student_id": sid, "title_id": tid, "is_current": True, "procedure": "renewal",
+                 "status": "todo"} for sid, tid in zip(ids, title_ids, strict=True)])
+            if steady:
+                # The welcomes went out when these students were imported.
+                conn.execute(insert(OutboxMessage.__table__), [
+                    {"key": f"welcome:{sid}", "kind": "welcome", "student_id": sid,
+                     "to_address": f"student{first + i}@example.org", "language": "fr",
+                     "subject": "", "message_id": f"<w{sid}@example.org>", "raw": "",
+                     "state": "sent", "attempts": 1} for i, sid in enumerate(ids)])
+    inserted = time.perf_counter()
+    last = 0
+    while True:
+        with runtime.session() as session:
+            cases = session.scalars(
+                select(Case).where(Case.id > last).order_by(Case.id).limit(2000)
+                .options(joinedload(Case.student), joinedload(Case.title))).all()
+            if not cases:
+                break
+            last = cases[-1].id
+            for case in cases:
+                sync_case(session, case, registered, notify=False)
+            session.flush()
+            reminders.arm_cases(session, cases, registered, runtime.policy)
+    with runtime.session() as session:
+        # Tell the planner the cases are armed under this policy (what the first run records).
+        reminders.ensure_armed(session, registered, runtime.policy)
+        armed = session.scalar(select(func.count()).select_from(reminders.Reminder))
+    if steady:
+        # The days before the benchmark's day ran already: what fell due is recorded.
+        with runtime.session() as session:
+            session.execute(text(
+                "UPDATE reminders SET state = 'sent' WHERE due_on < :day"), {"day": DAY})
+    done = time.perf_counter()
+    if settings.database_url.startswith("postgresql"):
+        with runtime.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
+    runtime.dispose()
+    return {"insert_s": inserted - started, "sync_and_arm_s": done - inserted,
+            "reminder_rows": float(armed or 0)}
+
+
+def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
+    """Run in a child process: plan, deliver, time a plain SELECT; print JSON."""
+    import tracemalloc
+
+    from tracker.models import Case, Reminder, Student
+    from tracker.runtime import build_runtime
+    from tracker.services.reminders import deliver_all_due, plan_reminders
+    from tracker.settings import load_settings
+
+    runtime = build_runtime(load_settings(env))
+    figures: dict[str, Any] = {}
+    with runtime.session() as session:
+        started = time.perf_counter()
+        rows = session.execute(
+            select(Reminder, Student, Case).join(Student, Student.id == Reminder.student_id)
+            .join(Case, Case.id == Reminder.case_id)
+            .where(Reminder.state == "pending", Reminder.due_on <= DAY)).all()
+        figures["select_due_rows"] = len(rows)
+        figures["select_due_s"] = time.perf_counter() - started
+        del rows
+        session.expunge_all()
+        started = time.perf_counter()
+        count = len(session.execute(select(Student.id, Student.email, Student.language,
+                                           Student.given_name)).all())
+        figures["select_all_students"] = count
+        figures["select_all_students_s"] = time.perf_counter() - started
+    tracemalloc.start()
+    with runtime.session() as session:
+        started = time.perf_counter()
+        plan = plan_reminders(session, today=DAY, policy=runtime.policy,
+                              settings=runtime.settings, commit=True)
+        figures["plan_s"] = time.perf_counter() - started
+    figures["plan_python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    figures.update(planned=plan.planned, reminders=plan.reminders, welcomes=plan.welcomes,
+                   skipped=plan.skipped)
+    if not first_cycle:
+        started = time.perf_counter()
+        delivery = deliver_all_due(runtime)
+        elapsed = time.perf_counter() - started
+        figures.update(sent=delivery.sent, failed=delivery.failed + delivery.retried,
+                       deliver_s=elapsed,
+                       emails_per_s=delivery.sent / elapsed if elapsed else 0.0)
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    runtime.dispose()
+    return figures
+
+
+class Sink:
+    """A local SMTP server that counts what it receives and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.count += 1
+        return "250 OK"
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.fixtures_smtp import free_port
+
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        workdir = Path(tmp)
+        url, drop = new_database(backend, args.pg_url, workdir)
+        sink = Sink()
+        port = free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            env = environment(url, workdir, port)
+            log(f"\n== {backend}: {args.students} students, day {DAY}")
+            made = generate(env, args.students, steady=not args.first_cycle)
+            log(f"generated in {made['insert_s']:.1f} s (rows) + {made['sync_and_arm_s']:.1f} s "
+                f"(sync_case and arming: {int(made['reminder_rows'])} reminder rows)")
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", "--first-cycle" if args.first_cycle
+                 else "--typical-day"],
+                env=env, capture_output=True, text=True, cwd=REPO, check=False)
+            if child.returncode != 0:
+                log(child.stderr[-3000:])
+                raise SystemExit(f"{backend}: the cycle failed")
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            log(f"plain SELECT of the due rows the planner reads ({figures['select_due_rows']}"
+                f" rows): {figures['select_due_s']:.2f} s; of all "
+                f"{figures['select_all_students']} students: "
+                f"{figures['select_all_students_s']:.2f} s")
+            log(f"planning: {figures['plan_s']:.1f} s for {figures['planned']} e-mails "
+                f"({figures['reminders']} reminders, {figures['welcomes']} welcomes, "
+                f"{figures['skipped']} skipped)")
+            if "sent" in figures:
+                log(f"delivery: {figures['sent']} e-mails in {figures['deliver_s']:.1f} s = "
+                    f"{figures['emails_per_s']:.0f} e-mails/s over one SMTP connection "
+                    f"(sink received {sink.count}, failures {figures['failed']})")
+            log(f"peak memory of the cycle process: {figures['peak_rss_mb']:.0f} MB RSS "
+                f"(Python allocations during planning: {figures['plan_python_peak_mb']:.0f} MB)")
+        finally:
+            controller.stop()
+            if drop is not None:
+                drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--first-cycle", action="store_true",
+                        help="time the first cycle after an import (a welcome per student)")
+    parser.add_argument("--typical-day", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(cycle(dict(os.environ), args.first_cycle)))
+        return
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        run_backend(backend, args)
+
+
+if __name__ == "__main__":
+    main()
