@@ -269,7 +269,7 @@ def test_data_download(signed_in: FlaskClient) -> None:
     assert data["student"]["department"] == "50"
     assert data["titles"][0]["title_type"] == "vls-ts"
     assert data["cases"][0]["procedure"] == "vls_ts_validation"
-    assert {m["kind"] for m in data["emails"]} == {"verification"}
+    assert {m["kind"] for m in data["emails"]} == {"verification", "welcome"}
     assert data["reminders"]
 
 

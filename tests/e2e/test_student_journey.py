@@ -61,15 +61,18 @@ def site(mailing_runtime: Runtime) -> Iterator[LiveServer]:
             live.thread.join(timeout=5)
 
 
-def wait_for_mail(smtp: SmtpServer, count: int, timeout: float = 15.0) -> EmailMessage:
-    """Delivery happens right after the response: poll the real server for it."""
+def wait_for_mail(smtp: SmtpServer, kind: str, number: int = 1,
+                  timeout: float = 15.0) -> EmailMessage:
+    """The `number`th e-mail of this kind (X-Tracker-Kind). Delivery happens right after the
+    response, in the background: poll the real server for it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        messages = smtp.messages
-        if len(messages) >= count:
-            return messages[count - 1]
+        found = [m for m in smtp.messages if m["X-Tracker-Kind"] == kind]
+        if len(found) >= number:
+            return found[number - 1]
         time.sleep(0.1)
-    raise AssertionError(f"expected {count} e-mail(s), the SMTP server got {len(smtp.messages)}")
+    kinds = [m["X-Tracker-Kind"] for m in smtp.messages]
+    raise AssertionError(f"no {kind} e-mail #{number}; the SMTP server got {kinds}")
 
 
 def local(site: LiveServer, link: str) -> str:
@@ -157,8 +160,7 @@ def test_register_confirm_follow_and_leave(
     assert email in page.locator("main").inner_text()
     audit_page(page, f"register-sent-{lang}")
 
-    message = wait_for_mail(smtp_server, 1)
-    assert message["X-Tracker-Kind"] == "verification"
+    message = wait_for_mail(smtp_server, "verification")
     assert message["Content-Language"] == lang
     assert message["To"] == email
     link = link_in_mail(message, "/register/confirm/")
@@ -168,6 +170,10 @@ def test_register_confirm_follow_and_leave(
     page.get_by_role("button", name=gettext("confirm.button", lang)).click()
     page.wait_for_url(re.compile(r"/me$"))
     assert gettext("confirm.done", lang) in page.locator("main").inner_text()
+
+    # The welcome e-mail, listing the deadlines, goes out as soon as the address is confirmed.
+    welcome = wait_for_mail(smtp_server, "welcome")
+    assert welcome["To"] == email and welcome["Content-Language"] == lang
 
     main = page.locator("main").inner_text()
     first_kind = ("vls_ts_validation_deadline" if title_type == "vls-ts"
@@ -223,7 +229,7 @@ def test_sign_in_link_and_a_used_link(
                       nationality="GH", department="50")
     page.get_by_role("button", name=gettext("register.submit", "en")).click()
     page.wait_for_url(re.compile(r"/register/sent$"))
-    confirm_link = link_in_mail(wait_for_mail(smtp_server, 1), "/register/confirm/")
+    confirm_link = link_in_mail(wait_for_mail(smtp_server, "verification"), "/register/confirm/")
     page.goto(local(site, confirm_link))
     page.get_by_role("button", name=gettext("confirm.button", "en")).click()
     page.wait_for_url(re.compile(r"/me$"))
@@ -241,8 +247,7 @@ def test_sign_in_link_and_a_used_link(
     page.get_by_role("button", name=gettext("access.submit", "en")).click()
     page.wait_for_url(re.compile(r"/access/sent$"))
     audit_page(page, "access-sent-en")
-    message = wait_for_mail(smtp_server, 2)
-    assert message["X-Tracker-Kind"] == "access-link"
+    message = wait_for_mail(smtp_server, "access-link")
     page.goto(local(site, link_in_mail(message, "/access/link/")))
     page.wait_for_url(re.compile(r"/access/sign-in$"))
     audit_page(page, "sign-in-en")

@@ -25,11 +25,7 @@ from tracker.services.records import (
     parse_date,
     parse_record,
 )
-from tracker.services.registration import (
-    CONFIRM_MAX_AGE,
-    confirm_student,
-    register_student,
-)
+from tracker.services.registration import CONFIRM_MAX_AGE, register_student
 from tracker.services.tokens import TokenError, is_used, read_token, use_token
 from tracker.web import current_language, db, limiter
 from tracker.web.public import bp
@@ -181,7 +177,6 @@ def confirm() -> ResponseReturnValue:
     student = db().get(Student, payload.data.get("sid"))
     if student is None or email_key(student.email) != payload.data.get("e"):
         return link_problem("gone")
-    confirm_student(db(), student, today=today(), now=now())
-    sign_in(student)
+    sign_in(student)  # confirms the address (and sends the welcome) on the way
     notify("confirm.done")
     return redirect(url_for("public.me"), 303)
