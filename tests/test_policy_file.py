@@ -103,3 +103,25 @@ def test_bad_policy_file_stops_the_command(tracker_env: dict[str, str], tmp_path
     assert result.returncode == 2
     assert "offsets.title_expire: unknown key" in result.stderr
     assert str(path) in result.stderr
+
+
+def test_runtime_policy_drives_arming(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from tests.fixtures_reminders import add_student
+    from tracker.models import Reminder
+    from tracker.runtime import build_runtime
+
+    runtime = build_runtime(replace(settings, policy_file=write(tmp_path, GOOD)))
+    try:
+        with runtime.session() as session:
+            add_student(session, date(2026, 9, 1))
+        with runtime.session() as session:
+            offsets = session.scalars(select(Reminder.offset_days).where(
+                Reminder.milestone_kind == "renewal_fee_free_until")
+                .order_by(Reminder.offset_days)).all()
+        assert offsets == [-45, -30, -7, 0, 1]
+    finally:
+        runtime.dispose()

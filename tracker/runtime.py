@@ -45,4 +45,7 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         from tracker.policy import load_policy
 
         policy = load_policy(settings.policy_file)
-    return Runtime(settings, engine, make_session_factory(engine), policy)
+    sessions = make_session_factory(engine)
+    # The reminder hook inside sync_case reads the policy from the session (tracker.policy).
+    sessions.configure(info={"tracker.policy": policy})
+    return Runtime(settings, engine, sessions, policy)

@@ -51,7 +51,7 @@ from tracker.mail.reminders import (
     render_welcome,
 )
 from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, Student, utcnow
-from tracker.policy import current_policy
+from tracker.policy import SESSION_INFO_KEY, policy_of
 from tracker.rules.milestones import HARD_DEADLINE_KINDS, Evaluation
 from tracker.rules.policy import Policy
 from tracker.runtime import Runtime
@@ -237,7 +237,7 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
               policy: Policy | None = None) -> int:
     """Bring each case's pending reminders in line with its milestones (rules 1, 2, 6), with
     one query and one insert for the whole list. Returns how many reminders were armed."""
-    policy = policy or session.info.get("tracker.policy") or current_policy()
+    policy = policy or policy_of(session)
     if not cases:
         return 0
     existing: dict[int, list[Any]] = defaultdict(list)
@@ -519,7 +519,7 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
                    batch_size: int = BATCH_SIZE, commit: bool = False) -> PlanReport:
     """Plan the day's e-mails (rules 1–5 and 7). With `commit`, each batch is committed as it
     is done (the scheduler); without, the caller decides (a dry run rolls back)."""
-    session.info["tracker.policy"] = policy
+    session.info[SESSION_INFO_KEY] = policy
     report = PlanReport()
     report.refreshed_cases = refresh_stale_cases(session, today)
     report.armed_cases = ensure_armed(session, today, policy, batch_size)
