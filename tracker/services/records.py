@@ -134,10 +134,16 @@ def search_key(*parts: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def parse_record(raw: Mapping[str, str | None]) -> tuple[StudentRecord | None, list[FieldError]]:
+def parse_record(
+    raw: Mapping[str, str | None],
+    *,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+) -> tuple[StudentRecord | None, list[FieldError]]:
     """Parse one row of text values (missing keys are empty) and validate it completely.
 
-    Every problem is reported, not only the first, so a person can fix a row in one go."""
+    Every problem is reported, not only the first, so a person can fix a row in one go.
+    `required`: the self-registration form passes ("email",): a new student may not know their
+    student number yet."""
     errors: list[FieldError] = []
     text = {name: (raw.get(name) or "").strip() for name in CSV_COLUMNS}
     values: dict[str, object] = {}
@@ -187,7 +193,7 @@ def parse_record(raw: Mapping[str, str | None]) -> tuple[StudentRecord | None, l
         else:
             values[name] = value
 
-    for name in REQUIRED_COLUMNS:
+    for name in required:
         if not text[name]:
             errors.append(field_error(name, "error.required"))
     # A title is described by its type and its end date; one without the other is incomplete.

@@ -77,11 +77,14 @@ def use_token(session: Session, secret_key: str, purpose: str, token: str,
         raise TokenError("invalid")
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: SQLAlchemy 2.1 reports -1 as the rowcount of an INSERT unless
+    # asked to preserve it, which made a used token look fresh on PostgreSQL.
     inserted = session.execute(
         insert(UsedToken).values(jti=payload.jti, purpose=purpose)
         .on_conflict_do_nothing(index_elements=["jti"])
-    ).rowcount
-    if not inserted:
+        .returning(UsedToken.jti)
+    ).first()
+    if inserted is None:
         raise TokenError("used")
     return payload
 

@@ -1,0 +1,283 @@
+# ruff: noqa: E402  (the fixtures modules are registered for assert rewriting before import)
+"""A student's whole journey in a real browser (Debian's chromium), in French and in English:
+register, confirm through the link that a real SMTP server received, see the deadlines, record
+a filed application and see the reminders stop, delete the data. axe-core checks every page
+for WCAG 2.1 A/AA violations; each page is saved at desktop and phone width."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+pytest.register_assert_rewrite("tests.fixtures_public", "tests.fixtures_web", "tests.fixtures_smtp")
+
+import time_machine
+from sqlalchemy import func, select
+
+from tests.conftest import with_settings
+from tests.fixtures_public import TODAY, text_body
+from tests.fixtures_smtp import SmtpServer
+from tests.fixtures_web import (
+    PHONE,
+    LiveServer,
+    check_accessibility,
+    screenshot,
+    start_live_server,
+)
+from tracker.i18n import gettext
+from tracker.models import Case, Reminder, Student
+from tracker.runtime import Runtime, build_runtime
+from tracker.settings import Settings
+from tracker.web import create_app
+
+pytest_plugins = ["tests.fixtures_smtp", "tests.fixtures_web"]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def mailing_runtime(settings: Settings, smtp_server: SmtpServer) -> Iterator[Runtime]:
+    """The tests' database, with e-mail going to the real local SMTP server."""
+    runtime = build_runtime(with_settings(settings, smtp_host=smtp_server.host,
+                                          smtp_port=smtp_server.port, smtp_security="none"))
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def site(mailing_runtime: Runtime) -> Iterator[LiveServer]:
+    with time_machine.travel(TODAY, tick=True):
+        app = create_app(runtime=mailing_runtime, config={"RATELIMIT_ENABLED": False})
+        live = start_live_server(app)
+        try:
+            yield live
+        finally:
+            live.server.shutdown()
+            live.thread.join(timeout=5)
+
+
+def wait_for_mail(smtp: SmtpServer, kind: str, number: int = 1,
+                  timeout: float = 15.0) -> EmailMessage:
+    """The `number`th e-mail of this kind (X-Tracker-Kind). Delivery happens right after the
+    response, in the background: poll the real server for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in smtp.messages if m["X-Tracker-Kind"] == kind]
+        if len(found) >= number:
+            return found[number - 1]
+        time.sleep(0.1)
+    kinds = [m["X-Tracker-Kind"] for m in smtp.messages]
+    raise AssertionError(f"no {kind} e-mail #{number}; the SMTP server got {kinds}")
+
+
+def local(site: LiveServer, link: str) -> str:
+    """E-mailed links use TRACKER_BASE_URL; the browser opens the same path on the test server."""
+    parts = urlsplit(link)
+    return site.url + parts.path
+
+
+def link_in_mail(message: EmailMessage, route: str) -> str:
+    match = re.search(r"https?://\S*" + re.escape(route) + r"\S+", text_body(message))
+    assert match, f"no {route} link in the e-mail"
+    return match.group(0)
+
+
+def audit_page(page: Any, name: str) -> None:
+    """No WCAG A/AA violation, nothing wider than a 360 px phone, and the screenshots."""
+    violations = check_accessibility(page)
+    assert violations == [], f"{name}: {violations}"
+    original = page.viewport_size
+    page.set_viewport_size(PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size(original)
+    assert overflow <= 0, f"{name} is {overflow}px wider than a 360px phone"
+    screenshot(page, name)
+
+
+TEXTS = {
+    "fr": {"family": "Nom de famille", "given": "Prénom", "email": "Adresse e-mail",
+           "birth": "Date de naissance", "nationality": "Nationalité",
+           "department": "Département de résidence", "language": "Langue"},
+    "en": {"family": "Family name", "given": "Given name", "email": "E-mail address",
+           "birth": "Date of birth", "nationality": "Nationality",
+           "department": "Département of residence", "language": "Language"},
+}
+
+
+def fill_registration(page: Any, lang: str, *, email: str, title_type: str,
+                      nationality: str, department: str) -> None:
+    t = TEXTS[lang]
+    page.get_by_label(t["family"], exact=True).fill("Nguyen")
+    page.get_by_label(t["given"], exact=True).fill("Linh")
+    page.get_by_label(t["email"], exact=True).fill(email)
+    page.get_by_label(t["birth"]).fill("12/03/2003")
+    page.get_by_label(t["nationality"]).select_option(nationality)
+    page.get_by_label(t["department"]).select_option(department)
+    page.get_by_label(t["language"], exact=True).select_option(lang)
+    page.get_by_label(gettext(f"title.{title_type}", lang)).check()
+    page.get_by_label(gettext("field.title_valid_from", lang)).fill("01/09/2026")
+    page.get_by_label(gettext("field.title_expires_on", lang)).fill("31/08/2027")
+    page.get_by_label(gettext("field.entry_date", lang)).fill("05/09/2026")
+    page.get_by_label(gettext("register.consent_label", lang)).check()
+
+
+@pytest.mark.parametrize(("lang", "title_type", "department"), [
+    ("fr", "vls-ts", "14"),
+    ("en", "visa-csa", "61"),
+])
+def test_register_confirm_follow_and_leave(
+    site: LiveServer, page: Any, smtp_server: SmtpServer, mailing_runtime: Runtime,
+    lang: str, title_type: str, department: str,
+) -> None:
+    page.goto(f"{site.url}/?lang={lang}")
+    audit_page(page, f"home-{lang}")
+    page.get_by_role("link", name=gettext("nav.register", lang), exact=True).click()
+    page.wait_for_url(re.compile(r"/register$"))
+
+    # With script on, the dates a type does not need are hidden until a type is chosen.
+    validated = page.get_by_label(gettext("field.validated_on", lang), exact=False)
+    assert not validated.is_visible()
+    audit_page(page, f"register-{lang}")
+
+    page.get_by_role("button", name=gettext("register.submit", lang)).click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert gettext("errors.summary_title", lang) in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    audit_page(page, f"register-errors-{lang}")
+
+    email = f"linh.{lang}@example.org"
+    fill_registration(page, lang, email=email, title_type=title_type, nationality="VN",
+                      department=department)
+    assert validated.is_visible() == (title_type == "vls-ts")
+    page.get_by_role("button", name=gettext("register.submit", lang)).click()
+    page.wait_for_url(re.compile(r"/register/sent$"))
+    assert email in page.locator("main").inner_text()
+    audit_page(page, f"register-sent-{lang}")
+
+    message = wait_for_mail(smtp_server, "verification")
+    assert message["Content-Language"] == lang
+    assert message["To"] == email
+    link = link_in_mail(message, "/register/confirm/")
+    page.goto(local(site, link))
+    page.wait_for_url(re.compile(r"/register/confirm$"))  # the token left the address bar
+    audit_page(page, f"confirm-{lang}")
+    page.get_by_role("button", name=gettext("confirm.button", lang)).click()
+    page.wait_for_url(re.compile(r"/me$"))
+    assert gettext("confirm.done", lang) in page.locator("main").inner_text()
+
+    # The welcome e-mail, listing the deadlines, goes out as soon as the address is confirmed.
+    welcome = wait_for_mail(smtp_server, "welcome")
+    assert welcome["To"] == email and welcome["Content-Language"] == lang
+
+    main = page.locator("main").inner_text()
+    first_kind = ("vls_ts_validation_deadline" if title_type == "vls-ts"
+                  else "first_application_deadline")
+    assert gettext(f"milestone.{first_kind}", lang) in main
+    assert gettext("me.next_title", lang) in main
+    prefecture = {"14": "pref-etrangers@calvados.gouv.fr",
+                  "61": "pref-etrangers@orne.gouv.fr"}[department]
+    assert prefecture in main
+    audit_page(page, f"me-{lang}")
+
+    with mailing_runtime.session() as session:
+        student = session.scalars(select(Student).where(Student.email == email)).one()
+        assert student.email_confirmed_at is not None
+        case_id = session.scalars(select(Case.id).where(Case.student_id == student.id)).one()
+        pending = session.scalar(select(func.count()).select_from(Reminder).where(
+            Reminder.case_id == case_id, Reminder.state == "pending"))
+        assert pending and pending > 0
+
+    # Record the filed application: the reminders stop at once.
+    page.locator("summary", has_text=gettext("steps.submitted", lang)).click()
+    step = page.locator("#step-submitted")
+    step.get_by_label(gettext("steps.on", lang)).fill("14/09/2026")
+    step.get_by_role("button", name=gettext("steps.save", lang)).click()
+    page.wait_for_url(re.compile(r"/me#next-step$"))
+    assert gettext("steps.saved", lang) in page.locator("main").inner_text()
+    audit_page(page, f"me-filed-{lang}")
+    with mailing_runtime.session() as session:
+        states = dict(session.execute(
+            select(Reminder.state, func.count()).where(Reminder.case_id == case_id)
+            .group_by(Reminder.state)).all())
+        assert states.get("pending", 0) == 0 and states.get("cancelled", 0) > 0
+        assert session.get(Case, case_id).status == "submitted"  # type: ignore[union-attr]
+
+    # Leave: delete the data, after an explicit confirmation.
+    page.get_by_role("link", name=gettext("data.delete", lang)).click()
+    page.wait_for_url(re.compile(r"/me/delete$"))
+    audit_page(page, f"delete-{lang}")
+    page.get_by_label(gettext("delete.confirm", lang)).check()
+    page.get_by_role("button", name=gettext("delete.button", lang)).click()
+    page.wait_for_url(re.compile(r"/me/deleted$"))
+    audit_page(page, f"deleted-{lang}")
+    with mailing_runtime.session() as session:
+        assert session.scalar(select(func.count()).select_from(Student).where(
+            Student.email == email)) == 0
+
+
+def test_sign_in_link_and_a_used_link(
+    site: LiveServer, page: Any, smtp_server: SmtpServer, mailing_runtime: Runtime,
+) -> None:
+    page.goto(f"{site.url}/register?lang=en")
+    fill_registration(page, "en", email="kofi@example.org", title_type="vls-ts",
+                      nationality="GH", department="50")
+    page.get_by_role("button", name=gettext("register.submit", "en")).click()
+    page.wait_for_url(re.compile(r"/register/sent$"))
+    confirm_link = link_in_mail(wait_for_mail(smtp_server, "verification"), "/register/confirm/")
+    page.goto(local(site, confirm_link))
+    page.get_by_role("button", name=gettext("confirm.button", "en")).click()
+    page.wait_for_url(re.compile(r"/me$"))
+    page.get_by_role("button", name=gettext("nav.sign_out", "en")).click()
+    page.wait_for_url(re.compile(r"/$"))
+
+    # The used confirmation link explains itself.
+    page.goto(local(site, confirm_link) + "?lang=en")
+    assert gettext("link.used", "en") in page.locator("main").inner_text()
+    audit_page(page, "link-used-en")
+
+    page.goto(f"{site.url}/access?lang=en")
+    audit_page(page, "access-en")
+    page.get_by_label(gettext("field.email", "en")).fill("kofi@example.org")
+    page.get_by_role("button", name=gettext("access.submit", "en")).click()
+    page.wait_for_url(re.compile(r"/access/sent$"))
+    audit_page(page, "access-sent-en")
+    message = wait_for_mail(smtp_server, "access-link")
+    page.goto(local(site, link_in_mail(message, "/access/link/")))
+    page.wait_for_url(re.compile(r"/access/sign-in$"))
+    audit_page(page, "sign-in-en")
+    page.get_by_role("button", name=gettext("signin.button", "en")).click()
+    page.wait_for_url(re.compile(r"/me$"))
+    # A step with a wrong date: the message sits next to the field, the form stays open.
+    page.locator("summary", has_text=gettext("steps.validated", "en")).click()
+    step = page.locator("#step-validated")
+    step.get_by_label(gettext("steps.on", "en")).fill("01/01/2030")
+    step.get_by_role("button", name=gettext("steps.save", "en")).click()
+    page.locator("#validated-on-error").wait_for()
+    assert gettext("error.date_in_future", "en") in page.locator("#validated-on-error").inner_text()
+    assert page.locator("#step-validated").get_attribute("open") is not None
+    assert page.get_by_label(gettext("steps.on", "en")).first.input_value() == "01/01/2030"
+    audit_page(page, "me-step-error-en")
+
+    # The calendar's private address, ready to copy.
+    feed = page.get_by_label(gettext("calendar.feed_label", "en")).input_value()
+    assert re.search(r"/calendar/[A-Za-z0-9_-]{20,}\.ics$", feed)
+    assert page.get_by_role("button", name=gettext("calendar.copy", "en")).is_visible()
+
+
+def test_keyboard_reaches_the_content_with_a_visible_focus(site: LiveServer, page: Any) -> None:
+    page.goto(f"{site.url}/?lang=fr")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == gettext("app.skip_to_content", "fr")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+

@@ -1,0 +1,11 @@
+"""Public pages: home, self-registration, e-mailed sign-in links, the student's own page and
+the private calendar feed. (The one-click /unsubscribe lives with the reminders.)"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+# The views register themselves on `bp`.
+from tracker.web.public import access, errors, me, pages, register  # noqa: E402, F401
