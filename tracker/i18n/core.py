@@ -106,6 +106,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le fichier n'est pas un CSV lisible : {reason}.",
         "en": "The file is not a readable CSV: {reason}.",
     },
+    "error.csv_binary": {
+        "fr": "Le fichier n'est pas un CSV : il contient des données binaires "
+              "(tableur ou image ?). Enregistrez-le au format « CSV UTF-8 ».",
+        "en": "The file is not a CSV: it contains binary data (a spreadsheet or an image?). "
+              "Save it as “CSV UTF-8”.",
+    },
+    "error.csv_empty": {
+        "fr": "Le fichier est vide : il faut au moins une ligne d'en-tête.",
+        "en": "The file is empty: a header line is needed at least.",
+    },
+    "error.duplicate_columns": {
+        "fr": "Colonnes en double dans l'en-tête : {columns}.",
+        "en": "Columns repeated in the header: {columns}.",
+    },
     "error.wrong_field_count": {
         "fr": "La ligne a {found} valeurs alors que l'en-tête a {expected} colonnes.",
         "en": "The row has {found} values while the header has {expected} columns.",

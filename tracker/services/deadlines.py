@@ -1,0 +1,84 @@
+"""Each student's deadlines as DESIGN section 5 defines them (`tracker deadlines show --json`).
+
+The rules are evaluated afresh for the requested day (not read from the stored columns, which
+are computed for the day of the last sync), so `--today` can look at any day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
+
+from tracker.models import Case, ResidenceTitle, Student
+from tracker.rules import evaluate
+from tracker.services.cases import facts_of
+
+BATCH_SIZE = 2000
+
+
+def deadline_entry(
+    student: Student, case: Case | None, title: ResidenceTitle | None, today: date
+) -> dict[str, Any]:
+    """One JSON Lines object of DESIGN 5. A student with no title yet has no procedure:
+    null title, procedure, status and next; no milestones."""
+    entry: dict[str, Any] = {
+        "student_number": student.student_number,
+        "today": today.isoformat(),
+        "title_type": None,
+        "procedure": None,
+        "status": None,
+        "flags": [],
+        "milestones": [],
+        "next": None,
+    }
+    if case is None or title is None:
+        return entry
+    result = evaluate(facts_of(student, title, case), today)
+    entry.update(
+        title_type=title.title_type,
+        procedure=result.procedure.value,
+        status=result.status.value,
+        flags=list(result.flags),
+        milestones=[m.to_json() for m in result.milestones],
+        next=result.next.to_json() if result.next else None,
+    )
+    return entry
+
+
+def _current_cases() -> Select[tuple[Student, Case | None, ResidenceTitle | None]]:
+    return (
+        select(Student, Case, ResidenceTitle)
+        .outerjoin(Case, and_(Case.student_id == Student.id, Case.is_current.is_(True)))
+        .outerjoin(ResidenceTitle, ResidenceTitle.id == Case.title_id)
+    )
+
+
+def deadlines_for(
+    session: Session, student_numbers: Iterable[str], today: date
+) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    """(number, entry) in the order asked; entry None for a number no student has."""
+    for number in student_numbers:
+        row = session.execute(
+            _current_cases().where(Student.student_number == number).order_by(Case.id.desc())
+        ).first()
+        yield number, None if row is None else deadline_entry(row[0], row[1], row[2], today)
+
+
+def all_deadlines(
+    session: Session, today: date, batch_size: int = BATCH_SIZE
+) -> Iterator[dict[str, Any]]:
+    """Every student, by id, read in batches and released after each (memory stays flat)."""
+    last_id = 0
+    while True:
+        rows = session.execute(
+            _current_cases().where(Student.id > last_id).order_by(Student.id).limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        for student, case, title in rows:
+            yield deadline_entry(student, case, title, today)
+        last_id = rows[-1][0].id
+        session.expunge_all()
