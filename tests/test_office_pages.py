@@ -8,14 +8,17 @@ import io
 import re
 from html import unescape
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.fixtures_office import (  # noqa: F401
     TODAY,
+    add_staff,
     add_student,
     admin_client,
     app,
+    sign_in,
     staff_client,
     viewer_client,
 )
@@ -196,7 +199,7 @@ def test_export_is_the_filtered_view(staff_client: FlaskClient, runtime: Runtime
     assert injected["family_name"] == "'=HYPERLINK(1)"
     filtered = staff_client.get("/office/export.csv?language=en").get_data(as_text=True)
     assert "2001" in filtered and "2002" not in filtered
-    assert _audit(runtime, "export")
+    assert _audit(runtime, "students.export")
 
 
 def test_stats_page(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
@@ -246,3 +249,58 @@ def test_audit_log_filters(staff_client: FlaskClient, runtime: Runtime) -> None:
     assert "<code>note.add</code>" in by_student and "<code>staff.signin</code>" not in by_student
     by_actor = staff_client.get("/office/audit?actor=nobody").get_data(as_text=True)
     assert "Entrées : 0." in by_actor
+
+
+IMPORT_CSV = (
+    "student_number;family_name;given_name;email;title_type;title_valid_from;title_expires_on\n"
+    "4001;Ito;Yuki;yuki@example.org;student-card;2025-12-15;2026-12-15\n"
+    "4002;Kane;Sam;not-an-address;student-card;2025-12-15;2026-12-15\n"
+    "4003;Lopez;Maria;maria@example.org;student-card;15/01/2026;14/01/2027\n"
+)
+
+
+def _students(runtime: Runtime) -> list[str | None]:
+    with runtime.session() as session:
+        return sorted(session.scalars(select(Student.student_number)))
+
+
+def test_import_preview_then_confirm(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
+    preview = staff_client.post("/office/import", data={
+        "file": (io.BytesIO(IMPORT_CSV.encode()), "students.csv")},
+        content_type="multipart/form-data")
+    assert preview.status_code == 200
+    html = unescape(preview.get_data(as_text=True))
+    assert 'data-count="created">2<' in html and 'data-count="rejected">1<' in html
+    assert "<td>3</td><td><code>email</code></td>" in html  # line 3, column, reason
+    assert "« not-an-address » n'est pas une adresse e-mail valide." in html
+    assert _students(runtime) == []  # a preview writes nothing
+    done = staff_client.post("/office/import/confirm")
+    assert done.status_code == 200
+    assert _students(runtime) == ["4001", "4003"]
+    assert _audit(runtime, "students.import")[0].details["created"] == 2
+    # The kept file is gone: confirming twice does not import twice.
+    again = staff_client.post("/office/import/confirm")
+    assert again.status_code == 302
+
+
+def test_import_confirm_belongs_to_the_uploader(
+    staff_client: FlaskClient, app: Flask, runtime: Runtime  # noqa: F811
+) -> None:
+    staff_client.post("/office/import", data={
+        "file": (io.BytesIO(IMPORT_CSV.encode()), "students.csv")},
+        content_type="multipart/form-data")
+    add_staff(runtime, "other@example.org", "staff")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    assert other.post("/office/import/confirm").status_code == 302
+    assert _students(runtime) == []
+
+
+def test_import_unreadable_file(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
+    response = staff_client.post("/office/import", data={
+        "file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00binary"), "photo.csv")},
+        content_type="multipart/form-data")
+    assert "Le fichier ne peut pas être lu" in unescape(response.get_data(as_text=True))
+    assert staff_client.post("/office/import/confirm").status_code == 302
+    missing = staff_client.post("/office/import", data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422

@@ -199,3 +199,38 @@ def test_admin_and_password_pages(
     with runtime.session() as session:
         assert session.scalar(select(Student.id)) is None
     assert TODAY.year == 2026
+
+
+def test_import_with_a_bad_row_through_the_preview(
+    office_server: LiveServer, page: Any, seeded: dict[str, int], runtime: Runtime,  # noqa: F811
+    tmp_path: Any,
+) -> None:
+    upload = tmp_path / "etudiants.csv"
+    upload.write_text(
+        "student_number,family_name,given_name,email,title_type,title_valid_from,"
+        "title_expires_on\n"
+        "5001,Okafor,Chidi,chidi@example.org,student-card,2025-12-15,2026-12-15\n"
+        "5002,Petit,Jean,jean@example.org,student-card,2025-12-15,2026-02-30\n",
+        encoding="utf-8")
+    base = office_server.url
+    _sign_in(page, base)
+    page.get_by_role("link", name="Importer").click()
+    page.wait_for_load_state()
+    _accessible(page, "import")
+    page.get_by_label("Fichier CSV").set_input_files(str(upload))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    page.wait_for_load_state()
+    rejected = page.locator("table.rejected tbody tr")
+    assert rejected.count() == 1
+    assert "title_expires_on" in rejected.first.inner_text()
+    assert rejected.first.locator("td").first.inner_text() == "3"
+    _accessible(page, "import-preview")
+    with runtime.session() as session:
+        assert session.scalar(select(Student.id).where(Student.student_number == "5001")) is None
+    page.get_by_role("button", name="Confirmer l'import").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Import terminé"
+    _accessible(page, "import-done")
+    with runtime.session() as session:
+        numbers = set(session.scalars(select(Student.student_number)))
+    assert "5001" in numbers and "5002" not in numbers

@@ -16,8 +16,8 @@ PER_PAGE = 50
 AUDIT_ACTIONS: tuple[str, ...] = (
     "staff.", "staff.signin", "staff.signin_failed", "staff.signout", "staff.password",
     "staff.create", "staff.role", "staff.deactivate", "staff.activate",
-    "student.", "student.edit", "student.delete", "case.", "case.step", "case.new_title",
-    "note.add", "import", "export", "outbox.retry",
+    "student.edit", "student.delete", "case.", "case.step", "case.new_title",
+    "note.add", "students.", "students.import", "students.export", "outbox.retry",
 )
 
 

@@ -16,7 +16,6 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 
 from tracker.runtime import Runtime
-from tracker.services.audit import record_audit
 from tracker.web import db
 from tracker.web.office import actor, bp, office_today, t
 
@@ -94,9 +93,7 @@ def import_confirm() -> ResponseReturnValue:
     report = _run(path, dry_run=False)
     path.unlink(missing_ok=True)
     session.pop("office_import", None)
-    if report.fatal is None:
-        record_audit(db(), action="import", created=report.created, updated=report.updated,
-                     unchanged=report.unchanged, rejected=len(report.rejected), **actor())
+    # The import service records its own "students.import" audit entry with the counts.
     return render_template("office/import_done.html", report=report)
 
 

@@ -49,7 +49,7 @@ def export_csv() -> Response:
     Streamed: rows are written as they are read, in batches."""
     filters = filters_from(request.args)
     today = office_today()
-    record_audit(db(), action="export", filters=filters.query_args(page=1), **actor())
+    record_audit(db(), action="students.export", filters=filters.query_args(page=1), **actor())
     runtime: Runtime = current_app.extensions["tracker"]
 
     def generate() -> Iterator[str]:
