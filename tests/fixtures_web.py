@@ -66,16 +66,32 @@ def live_server(runtime: Runtime) -> Iterator[LiveServer]:
         live.thread.join(timeout=5)
 
 
+_SHARED_BROWSER: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """One chromium per test process. Every test module that imports this fixture gets a
+    fixture definition of its own; a second sync Playwright started while the first runs fails
+    ("Sync API inside the asyncio loop"), so the definitions share one instance, stopped when
+    the last of them is torn down."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
+    if not _SHARED_BROWSER:
+        playwright = sync_playwright().start()
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _SHARED_BROWSER.update(playwright=playwright, browser=chromium, users=0)
+    _SHARED_BROWSER["users"] += 1
+    try:
+        yield _SHARED_BROWSER["browser"]
+    finally:
+        _SHARED_BROWSER["users"] -= 1
+        if _SHARED_BROWSER["users"] == 0:
+            _SHARED_BROWSER["browser"].close()
+            _SHARED_BROWSER["playwright"].stop()
+            _SHARED_BROWSER.clear()
 
 
 @pytest.fixture
