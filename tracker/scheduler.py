@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracker.models import SchedulerState, utcnow
 from tracker.runtime import Runtime
 from tracker.services.delivery import deliver_due
+from tracker.services.registration import purge_unconfirmed
 from tracker.services.reminders import CycleReport, run_cycle
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,11 @@ def daily_job(runtime: Runtime, lease: SchedulerLease) -> CycleReport | None:
     started = utcnow()
     today = runtime.today()
     report = run_cycle(runtime, today=today)
+    with runtime.session() as session:
+        # Data retention: self-registrations never confirmed are deleted after 7 days.
+        purged = purge_unconfirmed(session, started)
+    if purged:
+        log.info("deleted %s unconfirmed registrations older than 7 days", purged)
     record_run(runtime, started=started, report=report, today=today)
     log.info("daily reminders for %s: %s", today, report.summary())
     return report

@@ -22,10 +22,12 @@ def _insert_ignoring_duplicates(session: Session, values: dict[str, Any]) -> boo
     """Insert one outbox row unless its key exists; True when this call inserted it."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: SQLAlchemy 2.1 reports rowcount -1 for this INSERT on psycopg,
+    # which would make a duplicate look created.
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
         index_elements=["key"]
-    )
-    return bool(session.execute(statement).rowcount)
+    ).returning(OutboxMessage.id)
+    return session.execute(statement).first() is not None
 
 
 def enqueue(

@@ -1,0 +1,1 @@
+"""Use cases: each a function of a database session, `today` and plain arguments."""
