@@ -75,6 +75,8 @@ class SmtpServer:
     handler: RecordingHandler
     controller: Controller
     running: bool = True
+    # RFC 6531: the server offers SMTPUTF8 (non-ASCII addresses) only when asked.
+    smtputf8: bool = False
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -87,7 +89,8 @@ class SmtpServer:
 
     def start(self) -> None:
         """Bring it back on the same port, keeping what it received."""
-        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
         self.running = True
 
@@ -97,12 +100,12 @@ class SmtpServer:
                 "TRACKER_SMTP_SECURITY": "none"}
 
 
-def start_smtp_server() -> SmtpServer:
+def start_smtp_server(*, smtputf8: bool = False) -> SmtpServer:
     handler = RecordingHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
     controller.start()
-    return SmtpServer("127.0.0.1", port, handler, controller)
+    return SmtpServer("127.0.0.1", port, handler, controller, smtputf8=smtputf8)
 
 
 @pytest.fixture

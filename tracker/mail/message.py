@@ -17,12 +17,35 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, make_msgid, parseaddr
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 _UTF8_QP = _charset.Charset("utf-8")
 _UTF8_QP.header_encoding = _charset.BASE64  # no per-character cost comparison (SHORTEST)
 _UTF8_QP.body_encoding = _charset.QP
+
+
+class _Utf8Addresses(type(compat32)):  # type: ignore[misc]
+    """compat32, except that a non-ASCII address header is written as UTF-8 (RFC 6532).
+
+    compat32 would turn `To: josé@example.org` into an RFC 2047 encoded word, which is not
+    allowed in an address: mail clients show it quoted or not at all. Such a message only goes
+    out over SMTPUTF8 (tracker.mail.transport), where UTF-8 headers are the rule."""
+
+    def _fold(self, name: str, value: object, sanitize: bool) -> str:
+        if name.lower() in _ADDRESS_HEADERS and isinstance(value, str) and not value.isascii():
+            return f"{name}: {value}{self.linesep}"
+        return str(super()._fold(name, value, sanitize))
+
+
+_ADDRESS_HEADERS = frozenset({"from", "to"})
+_SERIALISE = _Utf8Addresses()
+
+
+def serialise(message: Message) -> str:
+    """The message as stored in the outbox and sent."""
+    return message.as_string(policy=_SERIALISE)
 
 
 def header_safe(value: str) -> str:

@@ -3,6 +3,11 @@
 A transport raises `TransportError` with `permanent` telling delivery what to do: a permanent
 error (an SMTP 5xx about the recipient or the message) fails the message at once; anything
 else (4xx, a dropped connection, a timeout, a server that is down) is retried later.
+
+Addresses with non-ASCII characters (RFC 6531, e.g. josé@example.org, which the registration
+form accepts) need the server's SMTPUTF8 extension: with it they go out as they are; without
+it a non-ASCII domain is sent in its ASCII (IDNA) form, and a non-ASCII local part cannot be
+sent at all: the message fails for good, as a server would refuse it (553 5.6.7).
 """
 
 from __future__ import annotations
@@ -28,6 +33,20 @@ class TransportError(Exception):
         self.code = code
         # The connection is unusable: the rest of the batch needs a new one (or must wait).
         self.connection_lost = connection_lost
+
+
+def _ascii_address(address: str) -> str | None:
+    """The address in a form that needs no SMTPUTF8, or None when there is none (a non-ASCII
+    local part has no ASCII spelling; a domain has one, its IDNA A-label)."""
+    if address.isascii():
+        return address
+    local, _, domain = address.rpartition("@")
+    if not local or not local.isascii():
+        return None
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return None
 
 
 class Transport(Protocol):
@@ -142,6 +161,13 @@ class SmtpTransport:
                     raise TransportError(f"connection lost: {exc}", permanent=False,
                                          connection_lost=True) from exc
                 # Reconnect once: the server may have closed an idle connection.
+            except TransportError:
+                raise
+            except Exception:
+                # Anything unforeseen may leave the SMTP dialogue half-way (e.g. after MAIL
+                # FROM): the next message gets a fresh connection.
+                self._drop()
+                raise
 
     def _drop(self) -> None:
         client, self._client = self._client, None
@@ -151,6 +177,11 @@ class SmtpTransport:
     def _send_once(self, client: smtplib.SMTP, sender: str, recipient: str,
                    data: bytes) -> None:
         options: list[str] = []
+        if not (sender.isascii() and recipient.isascii()):
+            if client.has_extn("smtputf8"):
+                options.append("SMTPUTF8")
+            else:
+                sender, recipient = self._without_smtputf8(sender, recipient)
         if not data.isascii() and client.has_extn("8bitmime"):
             options.append("BODY=8BITMIME")
         try:
@@ -173,9 +204,30 @@ class SmtpTransport:
             self._reset(client)
             raise TransportError(f"{exc.smtp_code} {_reply(exc.smtp_error)}",
                                  permanent=exc.smtp_code >= 500, code=exc.smtp_code) from exc
+        finally:
+            # smtplib keeps UTF-8 commands after an SMTPUTF8 transaction until RSET: back to
+            # plain ASCII for the next message on this connection.
+            client.command_encoding = "ascii"
         if refused:
             code, reply = next(iter(refused.values()))
             raise TransportError(f"{code} {_reply(reply)}", permanent=code >= 500, code=code)
+
+    def _without_smtputf8(self, sender: str, recipient: str) -> tuple[str, str]:
+        """ASCII envelope addresses for a server without SMTPUTF8, or a TransportError before
+        anything is sent (smtplib would raise UnicodeEncodeError in the middle of RCPT TO)."""
+        ascii_sender = _ascii_address(sender)
+        if ascii_sender is None:
+            # Our own configuration, not the student's address: retried, never suppressed.
+            raise TransportError(
+                f"sender {sender} has non-ASCII characters and {self.host} does not offer "
+                "SMTPUTF8", permanent=False)
+        ascii_recipient = _ascii_address(recipient)
+        if ascii_recipient is None:
+            raise TransportError(
+                f"553 5.6.7 address {recipient} cannot be delivered without SMTPUTF8, which "
+                f"{self.host} does not offer (non-ASCII characters before the @)",
+                permanent=True, code=553)
+        return ascii_sender, ascii_recipient
 
     def _reset(self, client: smtplib.SMTP) -> None:
         try:

@@ -4,8 +4,17 @@ A row goes pending → sending (claimed, with a lease) → sent | failed, or bac
 later `next_attempt_at` after a temporary failure. Claims are atomic on both backends: on
 PostgreSQL `FOR UPDATE SKIP LOCKED` hands each row to one process; on SQLite a conditional
 UPDATE whose row count is checked. A row left in `sending` by a process that died is claimed
-again once its lease has run out, so nothing is lost; a live process renews nothing, so the
-lease must outlast one claimed chunk (a few dozen messages).
+again once its lease has run out, so nothing is lost.
+
+A live process never loses a row it is sending: a chunk of 50 messages on a slow server
+(30 s per SMTP command) can take far longer than one lease, so the claimer renews the lease
+of the rows it still holds whenever less than half of it is left, and before each message
+checks that the row is still its own (a row it failed to renew in time may have been claimed
+by another process: it is left to that one). One message's worst case, two attempts of
+connect + commands at 30 s each, stays well under half a lease.
+
+An error the transport did not foresee (a bug, an odd address) fails or defers that one
+message with the error recorded; the rest of the chunk goes on.
 
 Reminder rows follow their message: sent when it is sent, failed when it fails. A permanent
 failure (SMTP 5xx) also marks the student's address suppressed: no further reminder is
@@ -35,7 +44,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-LEASE = timedelta(minutes=10)
+# Renewed at half-life (see the module docstring), so it only bounds how long the rows of a
+# process that died wait before another process sends them.
+LEASE = timedelta(minutes=20)
 CLAIM_CHUNK = 50
 
 
@@ -123,8 +134,18 @@ def _reminders_follow(session: Session, message_id: int, state: str) -> None:
     )
 
 
+def _renew(session: Session, ids: list[int], worker: str, lease_until: datetime) -> set[int]:
+    """Extend the lease of the rows still ours among `ids`; return those ids."""
+    ours = and_(OutboxMessage.id.in_(ids), OutboxMessage.state == "sending",
+                OutboxMessage.claimed_by == worker)
+    session.execute(update(OutboxMessage).where(ours).values(lease_until=lease_until)
+                    .execution_options(synchronize_session=False))
+    return set(session.scalars(select(OutboxMessage.id).where(ours)))
+
+
 def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, ids: list[int],
-                  worker: str, report: DeliveryReport) -> None:
+                  worker: str, report: DeliveryReport, *, lease_until: datetime,
+                  now: datetime | None = None) -> None:
     sender = runtime.settings.mail_from
     connection_down: TransportError | None = None
     with runtime.session() as session:
@@ -133,8 +154,18 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
                    OutboxMessage.key, OutboxMessage.attempts, OutboxMessage.student_id)
             .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
-    for message_id, to, raw, name, attempts, student_id in rows:
-        now = utcnow()
+    ours = {row.id for row in rows}
+    for index, (message_id, to, raw, name, attempts, student_id) in enumerate(rows):
+        clock = now or utcnow()
+        if connection_down is None and lease_until - clock < LEASE / 2:
+            lease_until = clock + LEASE
+            with runtime.session() as session:
+                ours = _renew(session, [r.id for r in rows[index:]], worker, lease_until)
+        if message_id not in ours:
+            # Our lease ran out before we renewed it: another process may hold the row now.
+            log.warning("message %s left to another deliverer (lease lost)", message_id)
+            continue
+        now_sent = utcnow()
         error: TransportError | None = connection_down
         if error is None:
             try:
@@ -145,31 +176,43 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
                     # The server is unreachable: defer the rest of this chunk without trying
                     # each one (they keep their attempt count fair below).
                     connection_down = exc
-        with runtime.session() as session:
-            if error is None:
-                if _finish(session, message_id, worker, state="sent", sent_at=now,
-                           lease_until=None, last_error=None):
-                    _reminders_follow(session, message_id, "sent")
-                    report.sent += 1
-            elif error.permanent or attempts >= MAX_ATTEMPTS:
-                if _finish(session, message_id, worker, state="failed", lease_until=None,
-                           next_attempt_at=now, last_error=str(error)[:2000]):
-                    _reminders_follow(session, message_id, "failed")
-                    if error.permanent and student_id is not None:
-                        session.execute(
-                            update(Student).where(Student.id == student_id)
-                            .values(address_suppressed=True)
-                            .execution_options(synchronize_session=False)
-                        )
-                    report.failed += 1
-                    report.failed_ids.append(message_id)
-                    log.warning("message %s failed: %s", message_id, error)
-            else:
-                retry_at = now + backoff(attempts)
-                if _finish(session, message_id, worker, state="pending", lease_until=None,
-                           next_attempt_at=retry_at, last_error=str(error)[:2000]):
-                    report.retried += 1
-                    log.info("message %s deferred until %s: %s", message_id, retry_at, error)
+            except Exception as exc:  # one message must not stop the chunk
+                log.exception("message %s: unexpected error while sending", message_id)
+                # Retried (a passing fault) until MAX_ATTEMPTS, then failed; never a reason
+                # to suppress the student's address.
+                error = TransportError(f"unexpected error: {type(exc).__name__}: {exc}",
+                                       permanent=False)
+        _record(runtime, message_id, worker, error, attempts, student_id, now_sent, report)
+
+
+def _record(runtime: Runtime, message_id: int, worker: str, error: TransportError | None,
+            attempts: int, student_id: int | None, now: datetime,
+            report: DeliveryReport) -> None:
+    with runtime.session() as session:
+        if error is None:
+            if _finish(session, message_id, worker, state="sent", sent_at=now,
+                       lease_until=None, last_error=None):
+                _reminders_follow(session, message_id, "sent")
+                report.sent += 1
+        elif error.permanent or attempts >= MAX_ATTEMPTS:
+            if _finish(session, message_id, worker, state="failed", lease_until=None,
+                       next_attempt_at=now, last_error=str(error)[:2000]):
+                _reminders_follow(session, message_id, "failed")
+                if error.permanent and student_id is not None:
+                    session.execute(
+                        update(Student).where(Student.id == student_id)
+                        .values(address_suppressed=True)
+                        .execution_options(synchronize_session=False)
+                    )
+                report.failed += 1
+                report.failed_ids.append(message_id)
+                log.warning("message %s failed: %s", message_id, error)
+        else:
+            retry_at = now + backoff(attempts)
+            if _finish(session, message_id, worker, state="pending", lease_until=None,
+                       next_attempt_at=retry_at, last_error=str(error)[:2000]):
+                report.retried += 1
+                log.info("message %s deferred until %s: %s", message_id, retry_at, error)
 
 
 def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
@@ -178,14 +221,16 @@ def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
     worker = worker_id()
     with make_transport(runtime.settings) as transport:
         while report.claimed < limit:
+            claimed_at = now or utcnow()
             with runtime.session() as session:
-                claimed = claim(session, now=now or utcnow(), worker=worker,
+                claimed = claim(session, now=claimed_at, worker=worker,
                                 limit=min(CLAIM_CHUNK, limit - report.claimed), ids=ids)
             if not claimed:
                 break
             report.claimed += len(claimed)
             before = report.retried
-            _send_claimed(runtime, transport, claimed, worker, report)
+            _send_claimed(runtime, transport, claimed, worker, report,
+                          lease_until=claimed_at + LEASE, now=now)
             if report.retried - before == len(claimed):
                 # Nothing in this chunk went out (the server is down): stop, the retry job
                 # comes back after the backoff.

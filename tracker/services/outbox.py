@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.mail.message import Attachment, build_message, header_safe, new_message_id
+from tracker.mail.message import (
+    Attachment,
+    build_message,
+    header_safe,
+    new_message_id,
+    serialise,
+)
 from tracker.models import OutboxMessage, utcnow
 
 
@@ -63,7 +69,7 @@ def enqueue(
         "key": key, "kind": kind, "student_id": student_id,
         "to_address": header_safe(to_address), "language": language,
         "subject": header_safe(subject)[:300], "message_id": message_id,
-        "raw": message.as_string(), "state": "pending", "attempts": 0,
+        "raw": serialise(message), "state": "pending", "attempts": 0,
         "next_attempt_at": now, "created_at": now,
     })
     row = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
