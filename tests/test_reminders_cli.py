@@ -83,3 +83,32 @@ def test_run_dry_run_and_preview(runtime: Runtime, tracker_env: dict[str, str],
     assert unknown.returncode == 1 and "no student with number 'nobody'" in unknown.stderr
     bad_day = tracker(env, "reminders", "run", "--today", "16/10/2026")
     assert bad_day.returncode == 2 and "YYYY-MM-DD" in bad_day.stderr
+
+
+def test_run_purges_unconfirmed_registrations_like_the_scheduler(
+        runtime: Runtime, tracker_env: dict[str, str],
+        smtp_server: SmtpServer) -> None:  # noqa: F811
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tracker.models import Student, utcnow
+
+    env = mail_env(tracker_env, smtp_server)
+    with runtime.session() as session:
+        add_student(session, date(2026, 9, 1), number="21900001")  # imported: kept
+        add_student(session, date(2026, 9, 1), number="21900002", source="register")
+        add_student(session, date(2026, 9, 1), number="21900003", source="register")
+        # One self-registration left unconfirmed for 8 days, one for 2 days.
+        session.execute(update(Student).where(Student.student_number == "21900002")
+                        .values(created_at=utcnow() - timedelta(days=8)))
+        session.execute(update(Student).where(Student.student_number == "21900003")
+                        .values(created_at=utcnow() - timedelta(days=2)))
+    dry = tracker(env, "reminders", "run", "--today", "2026-10-16", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    with runtime.session() as session:
+        assert len(session.scalars(select(Student.id)).all()) == 3  # a dry run deletes nothing
+    run = tracker(env, "reminders", "run", "--today", "2026-10-16")
+    assert run.returncode == 0, run.stderr
+    with runtime.session() as session:
+        assert set(session.scalars(select(Student.student_number))) == {"21900001", "21900003"}

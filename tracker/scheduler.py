@@ -34,7 +34,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracker.models import SchedulerState, utcnow
 from tracker.runtime import Runtime
 from tracker.services.delivery import deliver_due
-from tracker.services.registration import purge_unconfirmed
 from tracker.services.reminders import CycleReport, run_cycle
 
 log = logging.getLogger(__name__)
@@ -112,12 +111,9 @@ def daily_job(runtime: Runtime, lease: SchedulerLease) -> CycleReport | None:
         return None
     started = utcnow()
     today = runtime.today()
-    report = run_cycle(runtime, today=today)
-    with runtime.session() as session:
-        # Data retention: self-registrations never confirmed are deleted after 7 days.
-        purged = purge_unconfirmed(session, started)
-    if purged:
-        log.info("deleted %s unconfirmed registrations older than 7 days", purged)
+    # The cycle includes data retention (purging unconfirmed registrations), so that
+    # `tracker reminders run` does exactly what this job does.
+    report = run_cycle(runtime, today=today, now=started)
     record_run(runtime, started=started, report=report, today=today)
     log.info("daily reminders for %s: %s", today, report.summary())
     return report
@@ -189,4 +185,7 @@ def start_background_scheduler(runtime: Runtime) -> BaseScheduler:
     scheduler = build_scheduler(runtime, background=True)
     scheduler.tracker_lease.acquire()  # type: ignore[attr-defined]
     scheduler.start()
+    # One line per scheduler started, with its process: `tracker dev` must log exactly one
+    # (a reloader would start a second process, hence a second line).
+    log.info("background scheduler started in process %s", os.getpid())
     return scheduler

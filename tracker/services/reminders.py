@@ -58,6 +58,7 @@ from tracker.runtime import Runtime
 from tracker.services.cases import evaluate_case, on_case_changed, refresh_stale_cases
 from tracker.services.delivery import DeliveryReport, deliver_due, deliver_messages
 from tracker.services.outbox import enqueue
+from tracker.services.registration import purge_unconfirmed
 from tracker.services.tokens import make_token
 from tracker.settings import Settings
 
@@ -100,6 +101,7 @@ class CycleReport:
     plan: PlanReport | None = None
     delivery: DeliveryReport | None = None
     digest_id: int | None = None
+    purged: int = 0  # unconfirmed self-registrations deleted (data retention)
 
     def summary(self) -> str:
         """The line of DESIGN section 3."""
@@ -681,9 +683,13 @@ def deliver_all_due(runtime: Runtime) -> DeliveryReport:
             return total
 
 
-def run_cycle(runtime: Runtime, *, today: date, dry_run: bool = False) -> CycleReport:
-    """Plan, deliver, digest. With `dry_run`, plan in a transaction that is rolled back:
-    nothing is sent or recorded, and the counts say what would be planned."""
+def run_cycle(runtime: Runtime, *, today: date, dry_run: bool = False,
+              now: datetime | None = None) -> CycleReport:
+    """The daily cycle, the one the scheduler runs and `tracker reminders run` runs (DESIGN
+    3): plan, deliver, digest, then data retention (self-registrations left unconfirmed for
+    7 days are deleted; `now`, naive UTC, defaults to the clock: retention counts real time,
+    not the planning day). With `dry_run`, plan in a transaction that is rolled back: nothing
+    is sent, recorded or deleted, and the counts say what would be planned."""
     settings, policy = runtime.settings, runtime.policy
     if dry_run:
         session = runtime.sessions()
@@ -708,6 +714,10 @@ def run_cycle(runtime: Runtime, *, today: date, dry_run: bool = False) -> CycleR
         report.planned += 1
         report.sent += digest.sent
         report.failed += digest.failed
+    with runtime.session() as session:
+        report.purged = purge_unconfirmed(session, now or utcnow())
+    if report.purged:
+        log.info("deleted %s unconfirmed registrations older than 7 days", report.purged)
     log.info("reminder cycle for %s: %s", today, report.summary())
     return report
 
