@@ -5,7 +5,6 @@ completed run on /healthz, and `tracker dev` starting exactly one scheduler."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
 import subprocess
@@ -180,8 +179,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _process_tree(root: int) -> set[int]:
+    """`root` and every process below it (from /proc: Linux, as CI)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(below)
+        tree |= below
+    return tree
+
+
 def test_dev_runs_web_and_exactly_one_scheduler(tracker_env: dict[str, str],
                                                 database_url: str, tmp_path: Path) -> None:
+    import re
     import urllib.request
 
     port = _free_port()
@@ -199,7 +217,15 @@ def test_dev_runs_web_and_exactly_one_scheduler(tracker_env: dict[str, str],
         _wait_for(lambda: _holder(database_url) is not None)
         holder = _holder(database_url) or ""
         assert holder.split(":")[1] == str(process.pid)
+        # A reloader (or anything else) would run the app in a child process with a
+        # scheduler of its own: the dev process must have no Python child at all.
+        assert _process_tree(process.pid) == {process.pid}
     finally:
         _stop(process)
-    assert log_file.read_text().count("holds the lease and is active") == 1
-    assert os.environ.get("WERKZEUG_RUN_MAIN") is None
+    log = log_file.read_text()
+    # Every scheduler started in the process tree logs its pid, whether it gets the lease or
+    # stays idle: exactly one, in the dev process itself, holding the lease.
+    started = re.findall(r"background scheduler started in process (\d+)", log)
+    assert started == [str(process.pid)], log
+    assert log.count("holds the lease and is active") == 1
+    assert "stays idle" not in log
