@@ -49,7 +49,11 @@ class Reminder(Base):
     """One (case, milestone kind, milestone date, offset): DESIGN 6 rule 1."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_student_state", "student_id", "state"),)
+    __table_args__ = (
+        Index("ix_reminders_student_state", "student_id", "state"),
+        # The planner's due query: only the pending rows due by today (migration 0002).
+        Index("ix_reminders_state_due", "state", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
