@@ -90,8 +90,10 @@ def test_contacts_by_department() -> None:
     # Only Calvados uses Démarches Simplifiées; others write to their prefecture (R9).
     assert DEFAULT_POLICY.contacts_for("14").demarches_simplifiees_url
     assert DEFAULT_POLICY.contacts_for("50").demarches_simplifiees_url is None
-    assert DEFAULT_POLICY.contacts_for("75") == DEFAULT_POLICY.contacts_for("14")
-    assert DEFAULT_POLICY.contacts_for(None) == DEFAULT_POLICY.contacts_for("14")
+    # RULES: the prefecture of the student's own département is competent: no Calvados
+    # address for a student in Paris, nor for one whose département is unknown.
+    assert DEFAULT_POLICY.contacts_for("75") is None
+    assert DEFAULT_POLICY.contacts_for(None) is None
 
 
 def test_default_offsets_of_design_6() -> None:

@@ -623,4 +623,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "en": "Confirm your registration"},
     "email.access_link_subject": {"fr": "Votre lien de connexion",
                                   "en": "Your sign-in link"},
+    # --- reminders fixes ---
+    # A département we hold no contacts for (RULES: the student's own prefecture decides).
+    "place.own_prefecture": {"fr": "La préfecture de votre département de résidence",
+                             "en": "The prefecture of the département where you live"},
+    "place.own_prefecture_ask": {
+        "fr": "le bureau des relations internationales peut vous dire comment la joindre :",
+        "en": "the international office can tell you how to reach it:",
+    },
+    "contacts.own_prefecture": {
+        "fr": "Préfecture : celle du département où vous habitez (nous n'avons pas ses "
+        "coordonnées ; demandez-les au bureau des relations internationales).",
+        "en": "Prefecture: the one of the département where you live (we do not hold its "
+        "details; ask the international office for them).",
+    },
 }

@@ -65,9 +65,6 @@ DEFAULT_CONTACTS: dict[str, Contacts] = {
     "50": Contacts("Préfecture de la Manche", "pref-etrangers@manche.gouv.fr"),
     "61": Contacts("Préfecture de l'Orne", "pref-etrangers@orne.gouv.fr"),
 }
-# A student elsewhere is pointed to the Calvados prefecture's general address as the page does
-# ("for any other request"), and the office is told the département is outside its area.
-FALLBACK_DEPARTMENT = "14"
 
 
 @dataclass(frozen=True)
@@ -85,8 +82,13 @@ class Policy:
         in_force = [f for f in self.fees if f.name == name and f.since <= on]
         return max(in_force, key=lambda f: f.since) if in_force else None
 
-    def contacts_for(self, department: str | None) -> Contacts:
-        return self.contacts.get(department or "", self.contacts[FALLBACK_DEPARTMENT])
+    def contacts_for(self, department: str | None) -> Contacts | None:
+        """The contacts of the student's own prefecture, or None when we have none for their
+        département (or it is unknown). RULES "Platforms and contacts": the prefecture of the
+        département of residence is competent, so another prefecture's address (e.g.
+        Calvados's) would send the student to the wrong place; callers then say "the
+        prefecture of your département of residence" and point to the office."""
+        return self.contacts.get(department or "")
 
 
 DEFAULT_POLICY = Policy()

@@ -17,7 +17,9 @@ from tracker.rules.dates import add_days
 from tracker.rules.policy import Contacts, Policy
 from tracker.rules.titles import CaseStatus, ConcoursResult, Procedure, TitleType
 
-PlaceKind = Literal["anef", "demarches", "prefecture", "consulate", "office"]
+# "own_prefecture": the prefecture of the student's département when we have no contacts for
+# it (outside 14/50/61, or unknown); `email` is then the office's, to ask which and how.
+PlaceKind = Literal["anef", "demarches", "prefecture", "own_prefecture", "consulate", "office"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,16 @@ class NextStep:
     notes: tuple[str, ...] = ()
 
 
-def local_place(contacts: Contacts) -> Place:
+def own_prefecture(policy: Policy) -> Place:
+    return Place("own_prefecture", email=policy.office_email)
+
+
+def local_place(contacts: Contacts | None, policy: Policy) -> Place:
     """For the cases ANEF does not take: Démarches Simplifiées where the prefecture uses it,
-    otherwise the prefecture by e-mail (R4, R5, R9)."""
+    otherwise the prefecture by e-mail (R4, R5, R9); without contacts for the student's
+    département, their own prefecture, with the office to ask."""
+    if contacts is None:
+        return own_prefecture(policy)
     if contacts.demarches_simplifiees_url:
         return Place("demarches", url=contacts.demarches_simplifiees_url,
                      name=contacts.prefecture_name)
@@ -61,18 +70,18 @@ def local_place(contacts: Contacts) -> Place:
 
 
 def place_for(kind: str, procedure: Procedure, title_type: TitleType, policy: Policy,
-              contacts: Contacts) -> Place:
+              contacts: Contacts | None) -> Place:
     anef = Place("anef", url=policy.anef_url)
     if kind.startswith("minor_") or procedure is Procedure.MINOR_AT_18:
-        return local_place(contacts)
+        return local_place(contacts, policy)
     if procedure is Procedure.EXAM_FAILED:
         return Place("consulate")
     if title_type is TitleType.VISA_CONCOURS:
-        return local_place(contacts)
+        return local_place(contacts, policy)
     return anef
 
 
-def timeline(evaluation: Evaluation, case: Case, policy: Policy, contacts: Contacts,
+def timeline(evaluation: Evaluation, case: Case, policy: Policy, contacts: Contacts | None,
              today: date) -> list[TimelineItem]:
     title_type = TitleType(case.title.title_type)
     return [
@@ -114,9 +123,10 @@ def next_step(student: Student, case: Case | None, evaluation: Evaluation | None
     if status in (CaseStatus.CLOSED, CaseStatus.CARD_COLLECTED):
         return NextStep("next.closed", {}, office, tuple(notes))
     if status is CaseStatus.ADF_RECEIVED:
-        return NextStep("next.adf_received", {"date": case.adf_received_on},
-                        Place("prefecture", email=contacts.prefecture_email,
-                              name=contacts.prefecture_name), tuple(notes))
+        prefecture = own_prefecture(policy) if contacts is None else Place(
+            "prefecture", email=contacts.prefecture_email, name=contacts.prefecture_name)
+        return NextStep("next.adf_received", {"date": case.adf_received_on}, prefecture,
+                        tuple(notes))
     if status is CaseStatus.SUBMITTED:
         return NextStep("next.submitted", {"date": case.submitted_on, "expires": expires},
                         None, tuple(notes))
@@ -134,8 +144,8 @@ def next_step(student: Student, case: Case | None, evaluation: Evaluation | None
         if TitleType(case.title.title_type) is TitleType.VISA_CONCOURS:
             if student.concours_result in (None, ConcoursResult.PENDING.value):
                 notes.insert(0, "note.concours_pending")
-            return NextStep("next.concours_apply", {"date": deadline}, local_place(contacts),
-                            tuple(notes))
+            return NextStep("next.concours_apply", {"date": deadline},
+                            local_place(contacts, policy), tuple(notes))
         return NextStep("next.first_application", {"date": deadline}, anef, tuple(notes))
     if procedure is Procedure.MINOR_AT_18:
         opens = evaluation.milestone("minor_window_opens")
@@ -144,12 +154,13 @@ def next_step(student: Student, case: Case | None, evaluation: Evaluation | None
         if opens is None or closes is None or legal is None:
             return NextStep("next.minor_no_birth_date", {}, office, tuple(notes))
         return NextStep("next.minor", {"opens": opens.date, "closes": closes.date,
-                                       "legal": legal.date}, local_place(contacts), tuple(notes))
+                                       "legal": legal.date}, local_place(contacts, policy),
+                        tuple(notes))
 
     # R6–R9: renewal.
     if "anef_closed" in flags:
-        return NextStep("next.renewal_anef_closed", {"date": expires}, local_place(contacts),
-                        tuple(notes))
+        return NextStep("next.renewal_anef_closed", {"date": expires},
+                        local_place(contacts, policy), tuple(notes))
     anef_ends = evaluation.milestone("anef_access_ends")
     if "title_expired" in flags:
         return NextStep("next.renewal_expired",
