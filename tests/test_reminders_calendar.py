@@ -110,12 +110,20 @@ def test_outage_spanning_milestones_sends_one_email_covering_each(
     # Down from 2 September to 5 January: everything in between collapses into one e-mail
     # with the latest due reminder of each milestone.
     report = run_cycle(mail_runtime, today=date(2027, 1, 5))
-    assert report.planned == 1 and report.sent == 1
+    # The student's one e-mail, and the office's first digest: the +1 reminder due on
+    # 16 November went out only today, and must reach it (rule 8), as must the fee threshold
+    # crossed on 15 November.
+    assert report.planned == 2 and report.sent == 2
     (subject, headers), = sent_log(smtp_server)
     assert headers == ["renewal_window_opens 2026-09-16 0",
                        "renewal_fee_free_until 2026-11-15 +1",
                        "title_expires 2027-01-14 -14"]
     assert "3 échéances" in subject
+    digest, = received_for(smtp_server, OFFICE, "digest")
+    text = digest.get_body(("plain",)).get_content()
+    assert "jusqu'ici" in text and "Premier point" in text and "hier" not in text
+    assert "21900001" in text and "Dernier jour sans pénalité de 180 € (15 novembre 2026)" \
+        in text
 
 
 def test_same_day_twice_sends_nothing_new(mail_runtime: Runtime,  # noqa: F811

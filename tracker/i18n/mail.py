@@ -238,10 +238,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Voici ce qui demande votre attention aujourd'hui ({date}).",
         "en": "Here is what needs your attention today ({date}).",
     },
-    "mail.digest.overdue_reminders": {
-        "fr": "Échéances impératives dépassées hier (rappel J+1 envoyé à l'étudiant)",
-        "en": "Hard deadlines missed yesterday (day-after reminder sent to the student)",
-    },
     "mail.digest.missed_deadlines": {
         "fr": "Dates limites dépassées sans dépôt",
         "en": "Deadlines passed with nothing filed",
@@ -285,5 +281,265 @@ MESSAGES: dict[str, dict[str, str]] = {
         "au bureau international.",
         "en": "This link is not valid. Use the link in the latest e-mail you received, or "
         "write to the international office.",
+    },
+    # --- reminders fixes ---
+    # A département we hold no contacts for: the student's own prefecture (RULES).
+    "mail.where.own_prefecture": {
+        "fr": "Où : auprès de la préfecture du département où vous habitez. Nous n'avons pas "
+        "ses coordonnées : demandez au bureau des relations internationales ({office}) "
+        "comment la contacter.",
+        "en": "Where: with the prefecture of the département where you live. We do not hold "
+        "its details: ask the international office ({office}) how to contact it.",
+    },
+    "mail.where.office": {
+        "fr": "À qui écrire : le bureau des relations internationales, {office}",
+        "en": "Whom to write to: the international office, {office}",
+    },
+    # After the date: "what it means now" replaces "if it is late".
+    "mail.now": {"fr": "Ce que cela veut dire maintenant : {text}",
+                 "en": "What this means now: {text}"},
+    "mail.passed": {"fr": "date passée", "en": "passed"},
+    "mail.welcome_passed": {
+        "fr": "Certaines de ces dates sont déjà passées :",
+        "en": "Some of these dates have already passed:",
+    },
+    "mail.welcome_passed_help": {
+        "fr": "Pour une date déjà passée, écrivez sans tarder au bureau des relations "
+        "internationales ({office}) : il vous aidera à voir ce qu'il reste à faire. Si la "
+        "démarche est faite, indiquez-le sur votre page.",
+        "en": "For a date that has passed, write to the international office ({office}) "
+        "without delay: they will help you see what is left to do. If you have done it "
+        "already, say so on your page.",
+    },
+    # "Title expires" by title (RULES R4, R5, R2/R3): only renewable titles go to ANEF late.
+    "mail.todo.title_expires.concours": {
+        "fr": "Votre visa « concours » prend fin à cette date. Si vous avez réussi le concours "
+        "(ou attendez le résultat), votre première demande de titre de séjour doit être "
+        "déposée avant : ce visa ne se prolonge pas.",
+        "en": "Your entrance-exam visa ends on this date. If you passed the exam (or are "
+        "waiting for the result), your first residence-permit application must be filed "
+        "before then: this visa cannot be extended.",
+    },
+    "mail.late.title_expires.concours": {
+        "fr": "Après la fin du visa, votre séjour devient irrégulier : écrivez aussitôt au "
+        "bureau international.",
+        "en": "Once the visa has ended your stay is irregular: write to the international "
+        "office at once.",
+    },
+    "mail.todo.title_expires.minor": {
+        "fr": "Votre visa prend fin à cette date. Votre demande de titre de séjour à 18 ans se "
+        "fait hors ANEF : si elle n'est pas déposée, déposez-la avant. Un visa qui finit "
+        "avant vos 18 ans ne se prolonge pas : parlez-en au bureau international.",
+        "en": "Your visa ends on this date. Your residence-permit application at 18 is not "
+        "made on ANEF: if it is not filed yet, file it before then. A visa that ends before "
+        "your 18th birthday cannot be extended: talk to the international office.",
+    },
+    "mail.late.title_expires.minor": {
+        "fr": "Sans demande déposée, votre séjour devient irrégulier après cette date.",
+        "en": "Without an application on file, your stay becomes irregular after this date.",
+    },
+    "mail.todo.title_expires.visa": {
+        "fr": "Votre visa prend fin à cette date. Si votre première demande de titre de séjour "
+        "n'est pas encore déposée sur l'ANEF, faites-la tout de suite.",
+        "en": "Your visa ends on this date. If your first residence-permit application is not "
+        "on ANEF yet, file it straight away.",
+    },
+    "mail.late.title_expires.visa": {
+        "fr": "Après la fin du visa, votre séjour est irrégulier : écrivez au bureau "
+        "international.",
+        "en": "Once the visa has ended your stay is irregular: write to the international "
+        "office.",
+    },
+    # Past milestones (date before the day of the e-mail): what they mean now.
+    "mail.todo_past.vls_ts_validation_deadline": {
+        "fr": "La date limite pour valider votre visa était le {date}, et nous n'avons pas "
+        "l'information qu'il a été validé. Déjà fait ? Indiquez-le sur votre page. Sinon, "
+        "écrivez tout de suite au bureau international : il n'existe pas de procédure "
+        "officielle de validation tardive.",
+        "en": "The deadline to validate your visa was {date}, and we have no record that it "
+        "was done. Done already? Say so on your page. If not, write to the international "
+        "office straight away: there is no official procedure for a late validation.",
+    },
+    "mail.late_past.vls_ts_validation_deadline": {
+        "fr": "Un visa non validé rend votre séjour irrégulier, et vous ne pourriez pas revenir "
+        "dans l'espace Schengen après un voyage : ne quittez pas la France sans conseil.",
+        "en": "A visa that was not validated makes your stay irregular, and you could not come "
+        "back into the Schengen area after a trip: do not leave France without advice.",
+    },
+    "mail.todo_past.first_application_deadline": {
+        "fr": "Le délai légal pour votre première demande de titre de séjour a pris fin le "
+        "{date}. Si elle n'est pas déposée, déposez-la maintenant et prévenez le bureau "
+        "international.",
+        "en": "The legal time limit for your first residence-permit application ended on "
+        "{date}. If it is not filed, file it now and tell the international office.",
+    },
+    "mail.late_past.first_application_deadline": {
+        "fr": "Tant que la demande n'est pas déposée, votre séjour n'est plus régulier ; seule "
+        "la préfecture peut régler votre situation.",
+        "en": "Until the application is filed your stay is no longer regular; only the "
+        "prefecture can settle your situation.",
+    },
+    "mail.todo_past.minor_window_opens": {
+        "fr": "La période conseillée pour votre demande à 18 ans a commencé le {date}. Si "
+        "votre dossier n'est pas déposé, déposez-le maintenant.",
+        "en": "The recommended period for your application at 18 began on {date}. If your "
+        "file is not in yet, file it now.",
+    },
+    "mail.late_past.minor_window_opens": {
+        "fr": "La loi vous laisse jusqu'à deux mois après vos 18 ans, mais plus tôt vaut mieux.",
+        "en": "The law gives you until two months after your 18th birthday, but sooner is "
+        "better.",
+    },
+    "mail.todo_past.minor_window_closes": {
+        "fr": "La période conseillée pour votre demande à 18 ans s'est terminée le {date}. "
+        "Vous pouvez encore déposer jusqu'à la limite légale, deux mois après vos 18 ans : "
+        "faites-le maintenant.",
+        "en": "The recommended period for your application at 18 ended on {date}. You can "
+        "still file until the legal limit, two months after your 18th birthday: do it now.",
+    },
+    "mail.late_past.minor_window_closes": {
+        "fr": "Passé la limite légale, votre séjour deviendra irrégulier.",
+        "en": "Once the legal limit has passed, your stay will become irregular.",
+    },
+    "mail.todo_past.minor_legal_deadline": {
+        "fr": "La limite légale pour demander votre titre après vos 18 ans était le {date}. "
+        "Si votre demande n'est pas déposée, écrivez tout de suite au bureau international.",
+        "en": "The legal limit to apply for your permit after turning 18 was {date}. If your "
+        "application is not filed, write to the international office straight away.",
+    },
+    "mail.late_past.minor_legal_deadline": {
+        "fr": "Sans demande déposée, votre séjour en France est désormais irrégulier.",
+        "en": "Without an application on file, your stay in France is now irregular.",
+    },
+    "mail.todo_past.renewal_window_opens": {
+        "fr": "La période de renouvellement est ouverte depuis le {date}. Déposez votre "
+        "demande maintenant : le dernier jour sans pénalité est le {fee_free_date}.",
+        "en": "The renewal period has been open since {date}. File your application now: the "
+        "last day without a penalty is {fee_free_date}.",
+    },
+    "mail.late_past.renewal_window_opens": {
+        "fr": "Après le {fee_free_date}, la demande coûte {fee} € de plus.",
+        "en": "After {fee_free_date} the application costs €{fee} more.",
+    },
+    "mail.todo_past.renewal_window_opens.fee_passed": {
+        "fr": "La période de renouvellement est ouverte depuis le {date}, et le dernier jour "
+        "sans pénalité ({fee_free_date}) est passé. Déposez votre demande maintenant.",
+        "en": "The renewal period has been open since {date}, and the last day without a "
+        "penalty ({fee_free_date}) has passed. File your application now.",
+    },
+    "mail.late_past.renewal_window_opens.fee_passed": {
+        "fr": "Votre demande coûte désormais {fee} € de plus (droit de visa de régularisation).",
+        "en": "Your application now costs €{fee} more (the regularisation visa fee).",
+    },
+    "mail.todo_past.renewal_fee_free_until": {
+        "fr": "Le dernier jour pour renouveler sans pénalité était le {date}. Si votre demande "
+        "n'est pas déposée, déposez-la maintenant, avant la fin de votre titre.",
+        "en": "The last day to renew without a penalty was {date}. If your application is not "
+        "filed, file it now, before your permit ends.",
+    },
+    "mail.late_past.renewal_fee_free_until": {
+        "fr": "Votre demande coûte désormais {fee} € de plus (droit de visa de régularisation) "
+        "et ne donne plus droit à l'attestation qui couvre votre séjour si la décision arrive "
+        "après la fin du titre.",
+        "en": "Your application now costs €{fee} more (the regularisation visa fee) and no "
+        "longer gives you the certificate that covers your stay if the decision comes after "
+        "your permit ends.",
+    },
+    "mail.todo_past.title_expires": {
+        "fr": "Votre titre de séjour a pris fin le {date}. Si votre demande de renouvellement "
+        "n'est pas déposée, déposez-la maintenant : l'ANEF l'accepte encore pendant six mois "
+        "après cette date, avec la pénalité de {fee} €.",
+        "en": "Your residence permit ended on {date}. If your renewal application is not "
+        "filed, file it now: ANEF still takes it for six months after that date, with the "
+        "€{fee} penalty.",
+    },
+    "mail.late_past.title_expires": {
+        "fr": "Depuis cette date, votre séjour est irrégulier, sauf si une attestation le "
+        "couvre. Écrivez au bureau international si vous avez un doute.",
+        "en": "Since that date your stay is irregular unless a certificate covers it. Write to "
+        "the international office if you are unsure.",
+    },
+    "mail.todo_past.title_expires.exam_failed": {
+        "fr": "Votre visa « concours » a pris fin le {date}. Sans réussite au concours, aucun "
+        "titre de séjour ne peut être demandé en France : écrivez au bureau international.",
+        "en": "Your entrance-exam visa ended on {date}. Without passing the exam, no residence "
+        "permit can be requested in France: write to the international office.",
+    },
+    "mail.late_past.title_expires.exam_failed": {
+        "fr": "Rester en France après la fin du visa rend votre séjour irrégulier.",
+        "en": "Staying in France after the visa has ended makes your stay irregular.",
+    },
+    "mail.todo_past.title_expires.concours": {
+        "fr": "Votre visa « concours » a pris fin le {date}. Si vous avez réussi et que votre "
+        "première demande n'est pas déposée, écrivez tout de suite au bureau international.",
+        "en": "Your entrance-exam visa ended on {date}. If you passed and your first "
+        "application is not filed, write to the international office straight away.",
+    },
+    "mail.late_past.title_expires.concours": {
+        "fr": "Depuis la fin du visa, votre séjour est irrégulier.",
+        "en": "Since the visa ended, your stay is irregular.",
+    },
+    "mail.todo_past.title_expires.minor": {
+        "fr": "Votre visa a pris fin le {date}. Si votre demande de titre à 18 ans n'est pas "
+        "déposée, écrivez tout de suite au bureau international.",
+        "en": "Your visa ended on {date}. If your application at 18 is not filed, write to "
+        "the international office straight away.",
+    },
+    "mail.late_past.title_expires.minor": {
+        "fr": "Sans demande déposée, votre séjour est irrégulier depuis la fin du visa.",
+        "en": "Without an application on file, your stay has been irregular since the visa "
+        "ended.",
+    },
+    "mail.todo_past.title_expires.visa": {
+        "fr": "Votre visa a pris fin le {date}. Si votre première demande de titre de séjour "
+        "n'est pas déposée sur l'ANEF, déposez-la maintenant et prévenez le bureau "
+        "international.",
+        "en": "Your visa ended on {date}. If your first residence-permit application is not "
+        "on ANEF, file it now and tell the international office.",
+    },
+    "mail.late_past.title_expires.visa": {
+        "fr": "Depuis la fin du visa, votre séjour est irrégulier.",
+        "en": "Since the visa ended, your stay is irregular.",
+    },
+    "mail.todo_past.anef_access_ends": {
+        "fr": "Depuis le {date}, six mois après la fin de votre titre, l'ANEF ne prend plus "
+        "votre demande : elle passe désormais par votre préfecture. Écrivez au bureau "
+        "international, qui vous aidera.",
+        "en": "Since {date}, six months after your permit ended, ANEF no longer takes your "
+        "application: it now goes to your prefecture. Write to the international office, "
+        "who will help you.",
+    },
+    "mail.late_past.anef_access_ends": {
+        "fr": "Votre séjour reste irrégulier tant que la préfecture n'a pas accepté une "
+        "demande.",
+        "en": "Your stay stays irregular until the prefecture accepts an application.",
+    },
+    # The digest is a delta since the previous one (which may be days ago), plus a standing
+    # total; the first one covers everything still relevant.
+    "mail.digest.scope_since": {
+        "fr": "Nouveautés depuis le dernier point, du {date}.",
+        "en": "New since the last digest, of {date}.",
+    },
+    "mail.digest.scope_first": {
+        "fr": "Premier point : tout ce qui reste à traiter à ce jour, quelle qu'en soit la "
+        "date.",
+        "en": "First digest: everything still to deal with so far, whatever its date.",
+    },
+    "mail.digest.overdue_since": {
+        "fr": "Échéances impératives dépassées depuis le dernier point ({date}) : rappel J+1 "
+        "envoyé à l'étudiant",
+        "en": "Hard deadlines missed since the last digest ({date}): day-after reminder sent "
+        "to the student",
+    },
+    "mail.digest.overdue_so_far": {
+        "fr": "Échéances impératives dépassées jusqu'ici : rappel J+1 envoyé à l'étudiant",
+        "en": "Hard deadlines missed so far: day-after reminder sent to the student",
+    },
+    "mail.digest.standing": {
+        "fr": "Toujours à risque : {missed} dossier(s) au-delà d'une date limite, {fee} "
+        "au-delà du seuil de la pénalité de {amount} € sans dépôt. Voir la liste de "
+        "travail : {url}",
+        "en": "Still at risk: {missed} past a deadline, {fee} past the €{amount} penalty "
+        "threshold without filing. See the worklist: {url}",
     },
 }

@@ -88,9 +88,15 @@ class DigestData:
     fee_threshold: list[DigestLine] = field(default_factory=list)
     failed: list[DigestLine] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # The day of the previous digest; None for the first one, which covers everything.
+    since: date | None = None
+    # Open cases at risk today, whatever the delta: "missed" (past a deadline), "fee" (past
+    # the R7 threshold without filing).
+    standing: dict[str, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
+        # The standing totals alone are no news: a digest goes out when something changed.
         return not any(self.counts.values())
 
 
@@ -135,16 +141,45 @@ def _late_fee(policy: Policy, today: date) -> int:
     return fee.amount_eur if fee else 180
 
 
-def _where(m: MilestoneInfo, recipient: Recipient, policy: Policy) -> str | None:
+def _title_variant(m: MilestoneInfo) -> str | None:
+    """Which "title expires" text fits the title (RULES R4, R5, R2/R3 vs R6/R8): only a
+    renewable title is renewed on ANEF, late with the R7/R8 €180 fee and six months of ANEF."""
+    if m.kind != "title_expires":
+        return None
+    if m.procedure == "exam_failed":
+        return "exam_failed"  # R5 failed: a study visa from the consulate, before the end
+    if m.title_type == "visa-concours":
+        return "concours"  # R5 passed or pending: the first application, not a renewal
+    if m.title_type == "visa-minor" or m.procedure == "minor_at_18":
+        return "minor"  # R4: the application at 18, not on ANEF
+    if m.title_type == "visa-csa":
+        return "visa"  # R2/R3: the first application on ANEF; no renewal fee applies
+    return None
+
+
+def _non_anef(m: MilestoneInfo) -> bool:
+    """The same split as tracker.services.guidance.place_for (the student's page)."""
+    return (m.kind in NON_ANEF_KINDS or m.procedure == "minor_at_18"
+            or m.title_type in ("visa-concours", "visa-minor"))
+
+
+def _where(m: MilestoneInfo, recipient: Recipient, policy: Policy, today: date) -> str | None:
     lang = recipient.language
     if m.procedure == "exam_failed":
         return None  # R5 failed: the consulate abroad, said in the text itself.
-    non_anef = m.kind in NON_ANEF_KINDS or (
-        m.kind == "first_application_deadline" and m.title_type == "visa-concours"
-    )
-    if not non_anef:
+    past = m.date < today
+    if past and m.kind == "vls_ts_validation_deadline":
+        # RULES ambiguity 3: no official late-validation procedure: the office acts.
+        return gettext("mail.where.office", lang, office=policy.office_email)
+    # R9: once ANEF access has ended, the prefecture takes the application.
+    local = _non_anef(m) or (past and m.kind == "anef_access_ends")
+    if not local:
         return gettext("mail.where.anef", lang, url=policy.anef_url)
     contacts = policy.contacts_for(recipient.department)
+    if contacts is None:
+        # RULES: the student's own prefecture is competent; we do not know its address, so
+        # neither Calvados's nor its Démarches Simplifiées procedure: the office helps.
+        return gettext("mail.where.own_prefecture", lang, office=policy.office_email)
     if contacts.demarches_simplifiees_url:
         return gettext("mail.where.ds", lang, prefecture=contacts.prefecture_name,
                        url=contacts.demarches_simplifiees_url)
@@ -152,37 +187,55 @@ def _where(m: MilestoneInfo, recipient: Recipient, policy: Policy) -> str | None
                    email=contacts.prefecture_email)
 
 
+def _fee_free_date(m: MilestoneInfo) -> date:
+    """R6/R7: E-60, the last day without the late fee."""
+    if m.kind == "renewal_window_opens":
+        return m.date + timedelta(days=120 - RENEWAL_FEE_FREE_DAYS)
+    return m.date
+
+
 def _safe_date(m: MilestoneInfo, policy: Policy) -> date:
     """RULES ambiguity 2: E-60 is the last on-time day; advise filing a margin earlier."""
-    fee_free = m.date
-    if m.kind == "renewal_window_opens":
-        fee_free = m.date + timedelta(days=120 - RENEWAL_FEE_FREE_DAYS)
-    return fee_free - timedelta(days=policy.renewal_safety_margin_days)
+    return _fee_free_date(m) - timedelta(days=policy.renewal_safety_margin_days)
 
 
-def _variant(prefix: str, m: MilestoneInfo) -> str:
-    if m.procedure == "exam_failed" and m.kind == "title_expires":
-        return f"{prefix}.{m.kind}.exam_failed"
-    return f"{prefix}.{m.kind}"
+def _variant(prefix: str, m: MilestoneInfo, today: date) -> str:
+    """The text key for a milestone. A milestone whose date is before the day of the e-mail
+    has its own wording (`mail.todo_past.*`, `mail.late_past.*`): what it means now, never
+    "do it by <a past date>"."""
+    past = m.date < today
+    key = f"{prefix}_past.{m.kind}" if past else f"{prefix}.{m.kind}"
+    variant = _title_variant(m)
+    if variant is not None:
+        return f"{key}.{variant}"
+    if past and m.kind == "renewal_window_opens" and _fee_free_date(m) < today:
+        return f"{key}.fee_passed"  # sent late (an outage): the fee-free days are over too
+    return key
 
 
 def describe(m: MilestoneInfo, recipient: Recipient, today: date, policy: Policy) -> dict[str, Any]:
     """Everything a template shows about one milestone, in the recipient's language."""
     lang = recipient.language
     fee = _late_fee(policy, today)
+    past = m.date < today
     params = {"fee": fee, "date": format_day(m.date, lang),
-              "safe_date": format_day(_safe_date(m, policy), lang)}
+              "safe_date": format_day(_safe_date(m, policy), lang),
+              "fee_free_date": format_day(_fee_free_date(m), lang),
+              "office": policy.office_email}
+    late = gettext(_variant("mail.late", m, today), lang, **params)
     return {
         "kind": m.kind,
         "name": gettext(f"milestone.{m.kind}", lang),
         "date": m.date,
         "date_text": format_day(m.date, lang),
         "when": when_text(m.date, today, lang),
-        "todo": gettext(_variant("mail.todo", m), lang, **params),
-        "late": gettext(_variant("mail.late", m), lang, **params),
-        "where": _where(m, recipient, policy),
+        "todo": gettext(_variant("mail.todo", m, today), lang, **params),
+        "late": late,
+        # Before the date: what happens if it is missed; after it: what it means now.
+        "late_line": gettext("mail.now" if past else "mail.if_late", lang, text=late),
+        "where": _where(m, recipient, policy, today),
         "hard": m.kind in HARD_DEADLINE_KINDS,
-        "past": m.date < today,
+        "past": past,
     }
 
 
@@ -303,6 +356,8 @@ def render_welcome(recipient: Recipient, milestones: Sequence[MilestoneInfo], to
     upcoming = [i for i in items if not i["past"]]
     context = _common(recipient, today, policy, settings, lang) | {
         "items": items, "next": upcoming[0] if upcoming else None,
+        "passed": [i for i in items if i["past"]],
+        "passed_help": gettext("mail.welcome_passed_help", lang, office=policy.office_email),
     }
     headers = (
         ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
@@ -324,9 +379,11 @@ def render_digest(data: DigestData, today: date, lang: str, policy: Policy,
     def t(key: str, **params: object) -> str:
         return gettext(key, lang, **params)
 
+    since = format_day(data.since, lang) if data.since else None
+    overdue_title = (t("mail.digest.overdue_since", date=since) if since
+                     else t("mail.digest.overdue_so_far"))
     sections = [
-        (t("mail.digest.overdue_reminders"), data.overdue_reminders,
-         data.counts.get("overdue", 0)),
+        (overdue_title, data.overdue_reminders, data.counts.get("overdue", 0)),
         (t("mail.digest.missed_deadlines"), data.missed_deadlines, data.counts.get("missed", 0)),
         (t("mail.digest.fee_threshold", fee=_late_fee(policy, today)), data.fee_threshold,
          data.counts.get("fee", 0)),
@@ -340,6 +397,11 @@ def render_digest(data: DigestData, today: date, lang: str, policy: Policy,
                     missed=data.counts.get("missed", 0), fee=data.counts.get("fee", 0),
                     failed=data.counts.get("failed", 0)),
         "office_url": f"{settings.base_url}/office/",
+        "scope": (t("mail.digest.scope_since", date=since) if since
+                  else t("mail.digest.scope_first")),
+        "standing": t("mail.digest.standing", missed=data.standing.get("missed", 0),
+                      fee=data.standing.get("fee", 0), amount=_late_fee(policy, today),
+                      url=f"{settings.base_url}/office/"),
     }
     return Rendered(
         subject=t("mail.subject.digest", date=format_day(today, lang)),

@@ -595,24 +595,32 @@ def _line(student: Student, detail: str) -> DigestLine:
 
 
 def collect_digest(session: Session, today: date, lang: str = DIGEST_LANGUAGE) -> DigestData:
+    """What the office is told on `today`: what happened since the previous digest (a delta,
+    whatever the number of days in between), or, for the very first digest, everything still
+    relevant (an office that turns the digest on, or a first run after an outage, must not
+    miss what fell before yesterday); plus the standing totals of cases still at risk."""
     previous = _previous_digest(session, today)
-    since_day = previous[0] if previous else today - timedelta(days=1)
-    failed_since = previous[1] if previous else utcnow() - timedelta(days=1)
-    data = DigestData()
+    since_day = previous[0] if previous else None
+    since_at = previous[1] if previous else None
+    data = DigestData(since=since_day)
 
     def name(kind: str) -> str:
         return gettext(f"milestone.{kind}", lang)
 
     open_case = and_(Case.is_current.is_(True), Case.is_open.is_(True),
                      Case.needs_action.is_(True))
-    # Rule 8: +1 reminders of hard deadlines that went out since the previous digest.
+    # Rule 8: +1 reminders of hard deadlines put in the outbox since the previous digest (by
+    # the time their e-mail was planned, not their due day: after an outage, or for a student
+    # who confirmed late, a +1 reminder due weeks ago goes out today).
     overdue = (
         select(Reminder, Student).join(Student, Student.id == Reminder.student_id)
+        .join(OutboxMessage, OutboxMessage.id == Reminder.message_id)
         .where(Reminder.offset_days == 1, Reminder.milestone_kind.in_(HARD_DEADLINE_KINDS),
-               Reminder.message_id.is_not(None), Reminder.state.in_(("pending", "sent", "failed")),
-               Reminder.due_on > since_day, Reminder.due_on <= today)
+               Reminder.state.in_(("pending", "sent", "failed")), Reminder.due_on <= today)
         .order_by(Reminder.milestone_date, Student.id)
     )
+    if since_at is not None:
+        overdue = overdue.where(OutboxMessage.created_at > since_at)
     rows = session.execute(overdue).all()
     data.counts["overdue"] = len(rows)
     data.overdue_reminders = [
@@ -620,11 +628,17 @@ def collect_digest(session: Session, today: date, lang: str = DIGEST_LANGUAGE) -
         for r, s in rows[:DIGEST_LINES]
     ]
     for label, column in (("missed", Case.deadline_on), ("fee", Case.fee_threshold_on)):
+        # R7's threshold exists for renewals only (fee_threshold_on is NULL otherwise, e.g. a
+        # VLS-TS still to validate: RULES ambiguity 3, no late fee is known for it).
+        at_risk = and_(open_case, column < today)
+        data.standing[label] = int(session.scalar(
+            select(func.count()).select_from(Case).where(at_risk)) or 0)
         query = (
             select(Case, Student).join(Student, Student.id == Case.student_id)
-            .where(open_case, column >= since_day, column < today)
-            .order_by(column, Student.id)
+            .where(at_risk).order_by(column, Student.id)
         )
+        if since_day is not None:
+            query = query.where(column >= since_day)
         found = session.execute(query).all()
         data.counts[label] = len(found)
         lines = [
@@ -636,12 +650,14 @@ def collect_digest(session: Session, today: date, lang: str = DIGEST_LANGUAGE) -
             data.missed_deadlines = lines
         else:
             data.fee_threshold = lines
-    failed = session.execute(
+    failed_query = (
         select(OutboxMessage, Student).outerjoin(Student, Student.id == OutboxMessage.student_id)
-        .where(OutboxMessage.state == "failed", OutboxMessage.kind != "digest",
-               OutboxMessage.next_attempt_at > failed_since)
+        .where(OutboxMessage.state == "failed", OutboxMessage.kind != "digest")
         .order_by(OutboxMessage.id)
-    ).all()
+    )
+    if since_at is not None:
+        failed_query = failed_query.where(OutboxMessage.next_attempt_at > since_at)
+    failed = session.execute(failed_query).all()
     data.counts["failed"] = len(failed)
     data.failed = [
         DigestLine(s.student_number or f"#{s.id}" if s else "-", s.full_name if s else "",
