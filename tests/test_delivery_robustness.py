@@ -160,7 +160,10 @@ def test_a_chunk_slower_than_the_lease_is_never_sent_twice(
     with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
         handle = smtp_server.handler.handle_DATA
 
+        sending = threading.Event()
+
         async def slow(server: Any, session: Any, envelope: Any) -> str:
+            sending.set()
             traveller.shift(timedelta(minutes=6))
             return await handle(server, session, envelope)
 
@@ -168,6 +171,8 @@ def test_a_chunk_slower_than_the_lease_is_never_sent_twice(
 
         def poll() -> None:
             try:
+                # From the first message on: the first deliverer holds the whole chunk.
+                sending.wait(timeout=60)
                 while not done.is_set():
                     second.append(deliver_due(mail_runtime).claimed)
                     time.sleep(0.05)

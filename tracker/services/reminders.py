@@ -571,6 +571,11 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
                           settings, report)
         _end_batch(session, commit)
 
+    # A student registered today may get their welcome and a reminder e-mail the same day.
+    # Kept on purpose: rule 4 bounds reminder e-mails (one a day), rule 5 makes the welcome a
+    # message of its own; folding would need one e-mail to be both X-Tracker-Kind welcome and
+    # reminder (DESIGN 6 headers), and the reminder rows it covers to follow a welcome's
+    # delivery (rule 7). The welcome is a list; the reminder says what to do now.
     _plan_welcomes(session, today, policy, settings, report, batch_size, commit)
     return report
 
