@@ -171,15 +171,50 @@ def test_message_is_shown_as_sent_and_escaped(
         f"/office/students/{student_id + 1}/messages/{message_id}").status_code == 404
 
 
-def test_delete_needs_confirmation(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
+def test_personal_links_are_hidden_from_staff(
+    viewer_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    """A sign-in, confirmation, unsubscribe or calendar link would let any office account act
+    as the student: the message viewer shows that a link was sent, not the link."""
     student_id = _make(runtime)
+    base = runtime.settings.base_url
+    secrets = ["SIGNINTOKEN", "CONFIRMTOKEN", "UNSUBTOKEN", "FEEDTOKEN"]
+    links = [f"{base}/access/link/SIGNINTOKEN", f"{base}/register/confirm/CONFIRMTOKEN",
+             f"{base}/unsubscribe?token=UNSUBTOKEN", f"{base}/calendar/FEEDTOKEN.ics"]
+    with runtime.session() as session:
+        message, _ = enqueue(
+            session, key="access-link:x", kind="access-link", sender="tracker@example.org",
+            to_address="s2001@example.org", language="fr", subject="Votre lien",
+            text="Ouvrez :\n" + "\n".join(links) + f"\nAccueil : {base}/access",
+            html="<p>lien</p>", student_id=student_id,
+            headers=[("List-Unsubscribe", f"<{base}/unsubscribe?token=UNSUBTOKEN>")])
+        message_id = message.id
+    html = viewer_client.get(
+        f"/office/students/{student_id}/messages/{message_id}").get_data(as_text=True)
+    for secret in secrets:
+        assert secret not in html
+    assert f"{base}/access/link/[…]" in unescape(html)
+    assert f"{base}/access" in html  # a link that carries no secret stays readable
+
+
+def test_delete_needs_confirmation_and_erases_the_mail(
+    staff_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    student_id = _make(runtime)
+    with runtime.session() as session:
+        enqueue(session, key="reminder:del", kind="reminder", sender="tracker@example.org",
+                to_address="s2001@example.org", language="fr", subject="Rappel",
+                text="Linh NGUYEN", html="<p>Linh</p>", student_id=student_id)
     staff_client.post(f"/office/students/{student_id}/delete")
     with runtime.session() as session:
         assert session.get(Student, student_id) is not None
     staff_client.post(f"/office/students/{student_id}/delete", data={"confirm": "yes"})
     with runtime.session() as session:
         assert session.get(Student, student_id) is None
-    assert _audit(runtime, "student.delete")[0].details == {"deleted_student_id": student_id}
+        # Nothing of theirs is kept, and nothing queued for them can still be delivered.
+        assert session.scalars(select(OutboxMessage)).all() == []
+    (entry,) = _audit(runtime, "student.delete")
+    assert entry.actor.startswith("staff:") and entry.student_id is None
 
 
 def test_export_is_the_filtered_view(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811

@@ -140,10 +140,14 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
     return len(ids)
 
 
-def delete_student_data(session: Session, student: Student, *, actor: str = "student") -> None:
-    """Erase a student and everything about them. The audit log keeps the fact: the entry is
-    written first and its student_id is set to NULL by the foreign key when the row goes."""
-    record_audit(session, actor=actor, action="student.delete", student_id=student.id)
+def delete_student_data(session: Session, student: Student, *, actor: str = "student",
+                        actor_label: str = "") -> None:
+    """Erase a student and everything about them, whoever asks (the student or the office):
+    their queued and sent e-mails go too, so nothing of theirs is kept or still delivered.
+    The audit log keeps the fact: the entry is written first and its student_id is set to
+    NULL by the foreign key when the row goes."""
+    record_audit(session, actor=actor, actor_label=actor_label, action="student.delete",
+                 student_id=student.id)
     session.flush()
     session.execute(delete(OutboxMessage).where(OutboxMessage.student_id == student.id))
     session.delete(student)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from email import message_from_string, policy
 from email.message import EmailMessage
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from tracker.rules.urgency import urgency_of
 from tracker.services.audit import record_audit
 from tracker.services.cases import STEP_STATUS, evaluate_case, record_step, sync_case
 from tracker.services.records import CSV_COLUMNS, FieldError, parse_date, parse_record
+from tracker.services.registration import delete_student_data
 from tracker.services.students import apply_record, record_of, start_new_title
 from tracker.web import db
 from tracker.web.office import actor, bp, office_today, t
@@ -192,11 +194,23 @@ def case_delete(student_id: int) -> Response:
     if request.form.get("confirm") != "yes":
         flash(t("office.case.delete_confirm_needed"), "error")
         return redirect(url_for("office.case_page", student_id=student.id, _anchor="delete"))
-    session = db()
-    record_audit(session, action="student.delete", deleted_student_id=student.id, **actor())
-    session.delete(student)
+    # The student's own deletion and the office's are one code path (outbox rows included).
+    delete_student_data(db(), student, **actor())
     flash(t("office.case.deleted"), "success")
     return redirect(url_for("office.worklist"))
+
+
+# Links that act as the student (sign in, confirm, unsubscribe, calendar feed): staff see that
+# a link was sent, never the link itself, or any office account could open the student's page.
+_PERSONAL_LINK_PATHS = ("/access/link/", "/register/confirm/", "/unsubscribe", "/calendar/")
+HIDDEN_LINK = "[…]"
+
+
+def hide_personal_links(text: str, base_url: str) -> str:
+    """`text` with the secret part of every personal link replaced by HIDDEN_LINK."""
+    paths = "|".join(re.escape(p) for p in _PERSONAL_LINK_PATHS)
+    pattern = re.compile(rf"({re.escape(base_url)}(?:{paths}))[^\s<>\"]*")
+    return pattern.sub(lambda m: m.group(1) + HIDDEN_LINK, text)
 
 
 @bp.get("/students/<int:student_id>/messages/<int:message_id>")
@@ -208,7 +222,9 @@ def case_message(student_id: int, message_id: int) -> str:
     assert isinstance(parsed, EmailMessage)
     text_part = parsed.get_body(preferencelist=("plain",))
     text = text_part.get_content() if text_part is not None else ""
-    headers = [(k, str(v)) for k, v in parsed.items()]
+    base_url = current_app.extensions["tracker"].settings.base_url
+    text = hide_personal_links(text, base_url)
+    headers = [(k, hide_personal_links(str(v), base_url)) for k, v in parsed.items()]
     attachments = [part.get_filename() or part.get_content_type()
                    for part in parsed.iter_attachments()]
     # The text part is shown in <pre>, escaped by Jinja: never the HTML part as HTML.
