@@ -10,7 +10,7 @@ from html import unescape
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.fixtures_office import (  # noqa: F401
     TODAY,
@@ -25,7 +25,8 @@ from tests.fixtures_office import (  # noqa: F401
 from tracker.models import AuditEntry, Case, CaseNote, OutboxMessage, Student
 from tracker.runtime import Runtime
 from tracker.services.outbox import enqueue
-from tracker.services.records import CSV_COLUMNS
+from tracker.services.records import CSV_COLUMNS, parse_record
+from tracker.services.students import apply_record
 
 
 def _make(runtime: Runtime, number: str = "2001", **values: str) -> int:
@@ -123,6 +124,34 @@ def test_edit_uses_the_same_validation(staff_client: FlaskClient, runtime: Runti
         assert (student.department, student.given_name) == ("61", "Thi Linh")
     entry = _audit(runtime, "student.edit")[0]
     assert entry.details["fields"] == ["department", "given_name"]
+
+
+def test_edit_a_student_without_a_number(
+    staff_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    """A self-registered student may have no number: the office corrects their record (the
+    e-mail included) without inventing one, and the edit stays on this student."""
+    row = {"email": "self@example.org", "family_name": "Diallo", "given_name": "Awa",
+           "department": "14", "title_type": "student-card",
+           "title_valid_from": "2025-12-15", "title_expires_on": "2026-12-15"}
+    record, errors = parse_record(row, required=("email",))
+    assert record is not None and not errors
+    with runtime.session() as session:
+        student = apply_record(session, record, today=TODAY, source="register").student
+        assert student is not None and student.student_number is None
+        student_id = student.id
+    page = staff_client.get(f"/office/students/{student_id}").get_data(as_text=True)
+    values = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
+    form = {name: values.get(name, "") for name in CSV_COLUMNS}
+    assert form["student_number"] == ""
+    response = staff_client.post(f"/office/students/{student_id}/edit",
+                                 data=dict(form, email="awa.diallo@example.org"))
+    assert response.status_code == 302
+    with runtime.session() as session:
+        assert session.scalar(select(func.count()).select_from(Student)) == 1
+        student = session.get(Student, student_id)
+        assert student is not None
+        assert (student.email, student.student_number) == ("awa.diallo@example.org", None)
 
 
 def test_edit_cannot_take_another_students_number(

@@ -127,9 +127,12 @@ def apply_record(
     *,
     today: date,
     source: str,
+    student: Student | None = None,
 ) -> ApplyResult:
-    """Create or update (upsert by student number, else by e-mail) one student."""
-    student = find_student(session, record)
+    """Create or update (upsert by student number, else by e-mail) one student, or update
+    `student` when the caller knows whom the record is for (a page about one student, whose
+    number may be unknown and whose e-mail may be the field being corrected)."""
+    student = student or find_student(session, record)
     # One mailbox, one student: reminders and sign-in links go to the address.
     other = session.execute(
         select(Student.id, Student.student_number)

@@ -17,7 +17,13 @@ from tracker.rules.titles import TITLE_TYPES, TitleType
 from tracker.rules.urgency import urgency_of
 from tracker.services.audit import record_audit
 from tracker.services.cases import STEP_STATUS, evaluate_case, record_step, sync_case
-from tracker.services.records import CSV_COLUMNS, FieldError, parse_date, parse_record
+from tracker.services.records import (
+    CSV_COLUMNS,
+    REQUIRED_COLUMNS,
+    FieldError,
+    parse_date,
+    parse_record,
+)
 from tracker.services.registration import delete_student_data
 from tracker.services.students import apply_record, record_of, start_new_title
 from tracker.web import db
@@ -158,7 +164,10 @@ def case_edit(student_id: int) -> ResponseReturnValue:
     student = _student(student_id)
     session = db()
     values = {name: (request.form.get(name) or "").strip() for name in CSV_COLUMNS}
-    record, errors = parse_record(values)
+    # A self-registered student may have no number yet: the office need not invent one to
+    # correct their record, but cannot erase one that exists.
+    required = REQUIRED_COLUMNS if student.student_number else ("email",)
+    record, errors = parse_record(values, required=required)
     if record is not None and record.student_number != student.student_number:
         # The upsert finds students by number: a changed number must stay this student's.
         taken = session.scalar(select(Student.id).where(
@@ -171,7 +180,8 @@ def case_edit(student_id: int) -> ResponseReturnValue:
     if record is None or errors:
         return _render(student, edit_values=values, edit_errors=errors), 422
     before = record_of(student).as_csv_row()
-    result = apply_record(session, record, today=office_today(), source="office")
+    result = apply_record(session, record, today=office_today(), source="office",
+                          student=student)
     if result.errors:
         session.rollback()
         return _render(_student(student_id), edit_values=values,
