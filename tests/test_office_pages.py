@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from html import unescape
 
 from flask import Flask
@@ -83,6 +84,27 @@ def test_step_in_the_future_is_refused(staff_client: FlaskClient, runtime: Runti
     assert response.status_code == 422
     assert "futur" in response.get_data(as_text=True)
     assert _case(runtime, student_id).status == "todo"
+
+
+def test_steps_follow_the_r10_order(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
+    student_id = _make(runtime)
+    # A later filing step may come without the earlier ones (students often report the ADF).
+    assert staff_client.post(f"/office/students/{student_id}/step",
+                             data={"step": "adf_received", "on": "2026-08-25"}).status_code == 302
+    response = staff_client.post(f"/office/students/{student_id}/step",
+                                 data={"step": "submitted", "on": "2026-08-26"})
+    assert response.status_code == 422
+    assert "précède" in unescape(response.get_data(as_text=True))
+    assert staff_client.post(f"/office/students/{student_id}/step",
+                             data={"step": "refused", "on": "2026-08-27"}).status_code == 302
+    # A refused case is over: it cannot come back as "ADF received" with its refusal kept.
+    response = staff_client.post(f"/office/students/{student_id}/step",
+                                 data={"step": "adf_received", "on": "2026-08-28"})
+    assert response.status_code == 422
+    assert "dossier est terminé" in unescape(response.get_data(as_text=True))
+    case = _case(runtime, student_id)
+    assert (case.status, case.is_open, case.adf_received_on) == ("refused", False,
+                                                                 date(2026, 8, 25))
 
 
 def test_card_collected_with_a_new_title_starts_a_new_cycle(

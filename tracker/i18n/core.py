@@ -24,6 +24,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.file": {"fr": "Fichier", "en": "File"},
     # Input errors. Each names what is wrong and what is expected.
     "error.required": {"fr": "Ce champ est obligatoire.", "en": "This field is required."},
+    "error.step_case_closed": {
+        "fr": "Ce dossier est terminé (carte retirée, refus ou clôture) : aucune étape ne peut "
+              "plus y être ajoutée. Un nouveau titre ouvre un nouveau dossier.",
+        "en": "This case is over (card collected, refused or closed): no step can be added to "
+              "it any more. A new title opens a new case.",
+    },
+    "error.step_backwards": {
+        "fr": "Cette étape précède celle déjà enregistrée pour ce dossier ; corrigez plutôt la "
+              "date de l'étape en cours.",
+        "en": "This step comes before the one already recorded for this case; correct the date "
+              "of the current step instead.",
+    },
     "error.date_invalid": {
         "fr": "« {value} » n'est pas une date qui existe (attendu AAAA-MM-JJ ou JJ/MM/AAAA).",
         "en": "“{value}” is not a date that exists (expected YYYY-MM-DD or DD/MM/YYYY).",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules import CaseFacts, Evaluation, evaluate
-from tracker.rules.titles import CaseStatus, ConcoursResult, TitleType
+from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
 
 # Called after a case's derived columns changed; the reminder service registers itself here so
 # that this module does not import it (services.reminders depends on services.cases).
@@ -105,6 +105,24 @@ STEP_STATUS: dict[str, CaseStatus | None] = {
     "refused": CaseStatus.REFUSED,
     "closed": CaseStatus.CLOSED,
 }
+
+
+# R10's filing steps in their order; a later one may be recorded without the earlier ones (a
+# student often tells us only of the ADF), but never an earlier one after a later one.
+_FILING_ORDER: dict[str, int] = {"todo": 0, "submitted": 1, "adf_received": 2}
+
+
+def step_problem(case: Case, step: str) -> str | None:
+    """The message key saying why `step` cannot be recorded on `case` now, or None.
+
+    A collected card, a refusal or a closing ends the case: what follows is a new title and
+    so a new case, never a reopened one (a refused case must not come back as "ADF received"
+    with its refusal date still set)."""
+    if CaseStatus(case.status) in CLOSED_STATUSES:
+        return "error.step_case_closed"
+    if step in _FILING_ORDER and _FILING_ORDER[step] < _FILING_ORDER.get(case.status, 0):
+        return "error.step_backwards"
+    return None
 
 
 def record_step(session: Session, case: Case, step: str, on: date, today: date) -> Evaluation:

@@ -28,7 +28,7 @@ from tracker.models import (
 from tracker.rules.checks import title_problems
 from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
 from tracker.services.audit import record_audit
-from tracker.services.cases import record_step, sync_case
+from tracker.services.cases import STEP_STATUS, record_step, step_problem, sync_case
 from tracker.services.records import FieldError, StudentRecord, email_key, field_error
 from tracker.services.students import apply_record, start_new_title
 
@@ -186,6 +186,8 @@ def record_event(
         errors.append(field_error("on", "error.date_in_future"))
     if case is None and event != "left_france":
         errors.append(field_error("event", "error.no_current_case"))
+    elif case is not None and event in STEP_STATUS and (problem := step_problem(case, event)):
+        errors.append(field_error("event", problem))
     if event == "card_collected":
         if new_card is None:
             errors.append(field_error("new_title_expires_on", "error.required"))

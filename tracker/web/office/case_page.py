@@ -16,7 +16,13 @@ from tracker.models import AuditEntry, CaseNote, OutboxMessage, Reminder, StaffU
 from tracker.rules.titles import TITLE_TYPES, TitleType
 from tracker.rules.urgency import urgency_of
 from tracker.services.audit import record_audit
-from tracker.services.cases import STEP_STATUS, evaluate_case, record_step, sync_case
+from tracker.services.cases import (
+    STEP_STATUS,
+    evaluate_case,
+    record_step,
+    step_problem,
+    sync_case,
+)
 from tracker.services.records import (
     CSV_COLUMNS,
     REQUIRED_COLUMNS,
@@ -108,6 +114,8 @@ def case_step(student_id: int) -> ResponseReturnValue:
     errors: list[FieldError] = []
     if step not in PIPELINE or step not in STEP_STATUS:
         errors.append(FieldError("step", "office.case.error_step"))
+    elif problem := step_problem(case, step):
+        errors.append(FieldError("step", problem))
     on = parse_date(raw_on) if raw_on else None
     if on is None:
         errors.append(FieldError("on", "error.date_invalid", (("value", raw_on),)))
