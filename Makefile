@@ -33,6 +33,11 @@ browser-deps:
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing and apt-get is not available" >&2; exit 1; fi; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's npm for axe-core"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is missing and apt-get is not available" >&2; exit 1; fi; }
 	@test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --silent --prefix tests/e2e
 
 test: $(STAMP_TEST) browser-deps

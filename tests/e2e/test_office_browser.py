@@ -21,7 +21,7 @@ from tests.fixtures_web import (  # noqa: F401
     screenshot,
     start_live_server,
 )
-from tracker.models import Case, Student
+from tracker.models import Case, Reminder, Student
 from tracker.runtime import Runtime
 from tracker.services.outbox import enqueue
 
@@ -118,6 +118,12 @@ def test_office_morning(
                                                  Case.is_current.is_(True)))
         assert case is not None and case.status == "submitted"
         assert case.needs_action is False
+        # Filing stops the reminders (DESIGN 6): none is left to send, the planned ones are
+        # cancelled, and the case page's reminder history says so.
+        states = session.scalars(select(Reminder.state).where(Reminder.case_id == case.id)).all()
+        assert states and "pending" not in states and "cancelled" in states
+    history = page.locator("section[aria-labelledby=h-reminders]").inner_text()
+    assert "annulé" in history and "prévu" not in history
 
     # A note, then the message as it was sent.
     page.get_by_label("Ajouter une note").fill("A déposé au guichet, ticket 42.")
