@@ -88,20 +88,20 @@ def test_step_in_the_future_is_refused(staff_client: FlaskClient, runtime: Runti
 
 def test_steps_follow_the_r10_order(staff_client: FlaskClient, runtime: Runtime) -> None:  # noqa: F811
     student_id = _make(runtime)
+
+    def step(name: str, on: str) -> tuple[int, str]:
+        response = staff_client.post(f"/office/students/{student_id}/step",
+                                     data={"step": name, "on": on})
+        return response.status_code, unescape(response.get_data(as_text=True))
+
     # A later filing step may come without the earlier ones (students often report the ADF).
-    assert staff_client.post(f"/office/students/{student_id}/step",
-                             data={"step": "adf_received", "on": "2026-08-25"}).status_code == 302
-    response = staff_client.post(f"/office/students/{student_id}/step",
-                                 data={"step": "submitted", "on": "2026-08-26"})
-    assert response.status_code == 422
-    assert "précède" in unescape(response.get_data(as_text=True))
-    assert staff_client.post(f"/office/students/{student_id}/step",
-                             data={"step": "refused", "on": "2026-08-27"}).status_code == 302
+    assert step("adf_received", "2026-08-25")[0] == 302
+    status, html = step("submitted", "2026-08-26")
+    assert status == 422 and "précède" in html
+    assert step("refused", "2026-08-27")[0] == 302
     # A refused case is over: it cannot come back as "ADF received" with its refusal kept.
-    response = staff_client.post(f"/office/students/{student_id}/step",
-                                 data={"step": "adf_received", "on": "2026-08-28"})
-    assert response.status_code == 422
-    assert "dossier est terminé" in unescape(response.get_data(as_text=True))
+    status, html = step("adf_received", "2026-08-28")
+    assert status == 422 and "dossier est terminé" in html
     case = _case(runtime, student_id)
     assert (case.status, case.is_open, case.adf_received_on) == ("refused", False,
                                                                  date(2026, 8, 25))
