@@ -25,6 +25,19 @@ from tracker.cli.db import alembic_config
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings, load_settings
 
+# The fixture modules, registered once for the whole suite: pytest imports them as plugins
+# before any test module, so their asserts are rewritten (a test module importing one first
+# would get "Module already imported so cannot be rewritten"). tests.fixtures_office and
+# tests.fixtures_csv are helpers that test modules import; fixtures_office defines an `app` of
+# its own (the office app), which as a global plugin would clash with the public `app`.
+pytest_plugins = [
+    "tests.fixtures_smtp",
+    "tests.fixtures_web",
+    "tests.fixtures_public",
+    "tests.fixtures_reminders",
+]
+pytest.register_assert_rewrite("tests.fixtures_office", "tests.fixtures_csv")
+
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 

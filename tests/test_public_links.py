@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures module is registered for assert rewriting before import)
 """E-mailed links: the confirmation link (48 h, single use) activates a registration, the
 sign-in link (30 min, single use) opens the student's page; a used, expired, foreign or broken
 link gets a page that says why and what to do. Unconfirmed registrations go after 7 days."""
@@ -9,9 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public")
-
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -33,8 +29,6 @@ from tracker.runtime import Runtime
 from tracker.services.records import parse_record
 from tracker.services.registration import purge_unconfirmed
 from tracker.services.students import apply_record
-
-pytest_plugins = ["tests.fixtures_public"]
 
 
 def _student(runtime: Runtime) -> Student:

@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures module is registered for assert rewriting before import)
 """/me: the deadlines as a timeline with the next step and contacts; recording what happened
 updates the case and the reminders at once; settings, calendar, data download and deletion."""
 
@@ -8,9 +7,6 @@ import json
 from datetime import date
 
 import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public")
-
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from markupsafe import escape
@@ -28,8 +24,6 @@ from tracker.models import (
 )
 from tracker.runtime import Runtime
 from tracker.services.reminders import plan_reminders
-
-pytest_plugins = ["tests.fixtures_public"]
 
 
 def _student(runtime: Runtime) -> Student:

@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures module is registered for assert rewriting before import)
 """/register: every field's bad input gives a message in the page's language next to the field
 and in the summary, what was typed stays, and nothing is written. A valid form creates an
 unconfirmed student and a confirmation e-mail; a known address gets a sign-in link instead,
@@ -10,9 +9,6 @@ import re
 from datetime import date
 
 import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public")
-
 from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -27,8 +23,6 @@ from tests.fixtures_public import (
 from tracker.i18n import gettext
 from tracker.models import Case, Student
 from tracker.runtime import Runtime
-
-pytest_plugins = ["tests.fixtures_public"]
 
 LANGS = ["fr", "en"]
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures module is registered for assert rewriting before import)
 """Security of the public side: CSRF on every POST (the list comes from the URL map), the
 security headers on every response, rate limits answering 429, cookie flags, request size, no
 inline script or style."""
@@ -7,10 +6,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public")
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -31,8 +26,6 @@ from tracker.i18n import gettext
 from tracker.models import Student
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
-
-pytest_plugins = ["tests.fixtures_public"]
 
 # RFC 8058 one-click unsubscribe is authorised by its signed token, not by a CSRF token.
 CSRF_EXEMPT = {"/unsubscribe"}

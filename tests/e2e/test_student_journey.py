@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures modules are registered for assert rewriting before import)
 """A student's whole journey in a real browser (Debian's chromium), in French and in English:
 register, confirm through the link that a real SMTP server received, see the deadlines, record
 a filed application and see the reminders stop, delete the data. axe-core checks every page
@@ -14,9 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public", "tests.fixtures_web", "tests.fixtures_smtp")
-
 import time_machine
 from sqlalchemy import func, select
 
@@ -36,7 +32,6 @@ from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
 from tracker.web import create_app
 
-pytest_plugins = ["tests.fixtures_smtp", "tests.fixtures_web"]
 pytestmark = pytest.mark.browser
 
 
