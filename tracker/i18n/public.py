@@ -618,6 +618,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Thank you for using the service. You can register again at any time.",
     },
     "signed_out": {"fr": "Vous êtes déconnecté.", "en": "You are signed out."},
+    "session.expired": {
+        "fr": "Par sécurité, vous avez été déconnecté (30 minutes sans activité ou 12 heures "
+        "depuis la connexion). Demandez un nouveau lien pour revenir sur votre page.",
+        "en": "For your safety you were signed out (30 minutes without activity, or 12 hours "
+        "since you signed in). Ask for a new link to get back to your page.",
+    },
     # E-mails (subjects; the bodies are templates/emails/*.{fr,en}.*).
     "email.verification_subject": {"fr": "Confirmez votre inscription",
                                    "en": "Confirm your registration"},
