@@ -17,9 +17,11 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from tracker.i18n import gettext
 from tracker.models import OutboxMessage
 from tracker.runtime import Runtime
 from tracker.web import create_app
@@ -45,6 +47,69 @@ VALID_REGISTRATION: dict[str, str] = {
     "concours_result": "pending",
     "consent": "y",
 }
+
+# (case id, changes to the valid form, field, error code, params of the message)
+# The registration form and /me/details (tests/test_public_details.py) share them.
+BAD_INPUTS: list[tuple[str, dict[str, str], str, str, dict[str, str]]] = [
+    ("family-missing", {"family_name": ""}, "family_name", "error.required", {}),
+    ("family-long", {"family_name": "x" * 201}, "family_name", "error.too_long", {"max": "200"}),
+    ("given-missing", {"given_name": "  "}, "given_name", "error.required", {}),
+    ("given-long", {"given_name": "y" * 201}, "given_name", "error.too_long", {"max": "200"}),
+    ("email-missing", {"email": ""}, "email", "error.required", {}),
+    ("email-bad", {"email": "amina.example.org"}, "email", "error.email_invalid",
+     {"value": "amina.example.org"}),
+    ("number-long", {"student_number": "1" * 33}, "student_number", "error.too_long",
+     {"max": "32"}),
+    ("birth-missing", {"date_of_birth": ""}, "date_of_birth", "error.required", {}),
+    ("birth-bad", {"date_of_birth": "31/02/2003"}, "date_of_birth", "error.date_invalid",
+     {"value": "31/02/2003"}),
+    ("birth-future", {"date_of_birth": "01/01/2027"}, "date_of_birth", "error.date_in_future",
+     {}),
+    ("birth-child", {"date_of_birth": "01/01/2020"}, "date_of_birth",
+     "error.date_of_birth_implausible", {}),
+    ("nationality-missing", {"nationality": ""}, "nationality", "error.required", {}),
+    ("nationality-bad", {"nationality": "XY"}, "nationality", "error.nationality_invalid",
+     {"value": "XY"}),
+    ("department-missing", {"department": ""}, "department", "error.required", {}),
+    ("department-bad", {"department": "99"}, "department", "error.department_invalid",
+     {"value": "99"}),
+    ("language-bad", {"language": "de"}, "language", "error.language_invalid", {"value": "de"}),
+    ("type-missing", {"title_type": ""}, "title_type", "error.required", {}),
+    ("type-bad", {"title_type": "green-card"}, "title_type", "error.title_type_invalid",
+     {"value": "green-card", "choices": "vls-ts, visa-csa, visa-concours, visa-minor, "
+      "student-card, multi-year-card, algerian-certificate, talent, rece"}),
+    ("type-algerian", {"nationality": "DZ"}, "title_type", "error.algerian_title",
+     {"title_type": "vls-ts"}),
+    ("from-missing", {"title_valid_from": ""}, "title_valid_from", "error.required", {}),
+    ("from-bad", {"title_valid_from": "2026-13-01"}, "title_valid_from", "error.date_invalid",
+     {"value": "2026-13-01"}),
+    ("until-missing", {"title_expires_on": ""}, "title_expires_on", "error.required", {}),
+    ("until-bad", {"title_expires_on": "31/04/2027"}, "title_expires_on", "error.date_invalid",
+     {"value": "31/04/2027"}),
+    ("until-before-start", {"title_expires_on": "31/08/2026"}, "title_expires_on",
+     "error.expiry_before_start", {"start": "2026-09-01"}),
+    ("entry-missing", {"entry_date": ""}, "entry_date", "error.required", {}),
+    ("entry-bad", {"entry_date": "5 sept"}, "entry_date", "error.date_invalid",
+     {"value": "5 sept"}),
+    ("entry-before-visa", {"entry_date": "20/08/2026"}, "entry_date",
+     "error.entry_before_start", {"start": "2026-09-01"}),
+    ("entry-future", {"entry_date": "20/09/2026"}, "entry_date", "error.date_in_future", {}),
+    ("entry-after-expiry", {"title_valid_from": "01/09/2025", "title_expires_on": "01/09/2026",
+                            "entry_date": "10/09/2026"}, "entry_date",
+     "error.entry_after_expiry", {"end": "2026-09-01"}),
+    ("validated-bad", {"validated_on": "32/09/2026"}, "validated_on", "error.date_invalid",
+     {"value": "32/09/2026"}),
+    ("validated-before-entry", {"validated_on": "02/09/2026"}, "validated_on",
+     "error.validated_before_entry", {}),
+    ("validated-future", {"validated_on": "16/09/2026"}, "validated_on",
+     "error.date_in_future", {}),
+    ("concours-bad", {"title_type": "visa-concours", "concours_result": "maybe"},
+     "concours_result", "error.concours_result_invalid", {"value": "maybe"}),
+    ("minor-without-birth", {"title_type": "visa-minor", "date_of_birth": ""},
+     "date_of_birth", "error.required", {}),
+    ("consent-missing", {"consent": ""}, "consent", "error.consent_required", {}),
+]
+
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                    r'type="hidden" name="csrf_token" value="([^"]+)"')
@@ -136,3 +201,25 @@ def register_and_confirm(client: FlaskClient, runtime: Runtime, lang: str = "fr"
     confirmed = follow_link(client, link_in(message, "/register/confirm/"))
     assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/me")
     return confirmed
+
+
+# Fields whose typed text is not echoed as value="…" (radios, check boxes, drop-downs).
+_NOT_ECHOED = ("title_type", "consent", "nationality", "department", "language",
+               "concours_result")
+
+
+def assert_field_error(body: str, lang: str, field: str, message: str,
+                       typed: dict[str, str]) -> None:
+    """A refused form: the message next to the field and in the summary at the top (linking
+    to the field, naming it), what was typed still in the form, the page in `lang`."""
+    shown = str(escape(message))
+    assert re.search(rf'<p class="error" id="{field}-error">\s*{re.escape(shown)}', body)
+    summary = body.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert shown in summary
+    anchor = "title_type-vls-ts" if field == "title_type" else field
+    assert f'href="#{anchor}"' in summary
+    assert str(escape(gettext(f"field.{field}", lang))) in summary
+    for name, value in typed.items():
+        if value and name not in _NOT_ECHOED:
+            assert f'value="{escape(value)}"' in body
+    assert f'<html lang="{lang}">' in body

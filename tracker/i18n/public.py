@@ -617,6 +617,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Merci d'avoir utilisé le service. Vous pouvez vous réinscrire à tout moment.",
         "en": "Thank you for using the service. You can register again at any time.",
     },
+    # Correcting one's own data (/me/details).
+    "details.link": {"fr": "Corriger mes informations", "en": "Correct my details"},
+    "details.title": {"fr": "Corriger vos informations", "en": "Correct your details"},
+    "details.lead": {
+        "fr": "Une erreur dans votre nom, votre date de naissance ou les dates de votre "
+        "titre ? Corrigez-la ici : vos échéances et vos rappels suivent aussitôt.",
+        "en": "A mistake in your name, your date of birth or your title's dates? Correct it "
+        "here: your deadlines and reminders follow at once.",
+    },
+    "details.email_hint": {
+        "fr": "Votre adresse sert à vous connecter : pour la changer, écrivez au bureau des "
+        "relations internationales :",
+        "en": "Your address is how you sign in: to change it, write to the international "
+        "office:",
+    },
+    "details.new_card_hint": {
+        "fr": "Vous avez reçu une nouvelle carte ? Ne la saisissez pas ici : sur votre page, "
+        "choisissez « J'ai retiré ma nouvelle carte » et donnez ses dates.",
+        "en": "You have received a new card? Do not enter it here: on your page, choose "
+        "“I collected my new card” and give its dates.",
+    },
+    "details.submit": {"fr": "Enregistrer les corrections", "en": "Save the corrections"},
+    "details.cancel": {"fr": "Annuler et revenir à ma page", "en": "Cancel and go back"},
+    "details.saved": {"fr": "Vos informations sont corrigées ; vos échéances sont à jour.",
+                      "en": "Your details are corrected; your deadlines are up to date."},
+    "error.student_number_keep": {
+        "fr": "Le bureau a enregistré votre numéro d'étudiant : corrigez-le si besoin, mais "
+        "ne l'effacez pas.",
+        "en": "The office has your student number on file: correct it if needed, but do not "
+        "erase it.",
+    },
+    "error.student_number_taken": {
+        "fr": "Le numéro {value} est celui d'un autre dossier. Vérifiez-le sur votre carte "
+        "d'étudiant.",
+        "en": "The number {value} belongs to another record. Check it on your student card.",
+    },
     "signed_out": {"fr": "Vous êtes déconnecté.", "en": "You are signed out."},
     "session.expired": {
         "fr": "Par sécurité, vous avez été déconnecté (30 minutes sans activité ou 12 heures "

@@ -7,8 +7,8 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
-  // Registration: ask only for the dates the chosen title type needs.
-  var form = document.getElementById("register-form");
+  // Registration and corrections: ask only for the dates the chosen title type needs.
+  var form = document.querySelector("form[data-title-form]");
   if (form) {
     var radios = form.querySelectorAll('input[name="title_type"]');
     var blocks = form.querySelectorAll("[data-for-types]");

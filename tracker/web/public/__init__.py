@@ -8,4 +8,12 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # The views register themselves on `bp`.
-from tracker.web.public import access, errors, me, pages, register, signin  # noqa: E402, F401
+from tracker.web.public import (  # noqa: E402, F401
+    access,
+    details,
+    errors,
+    me,
+    pages,
+    register,
+    signin,
+)

@@ -26,20 +26,6 @@ LOCAL_DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("14", "14 — Calvados"), ("50", "50 — Manche"), ("61", "61 — Orne"),
 )
 
-# Which dates each title type needs (the rest are hidden by static/js/register.js and ignored
-# by the server): cards are issued in France, so their entry date plays no part in any rule.
-TITLE_NEEDS: dict[str, frozenset[str]] = {
-    "vls-ts": frozenset({"entry_date", "validated_on"}),
-    "visa-csa": frozenset({"entry_date"}),
-    "visa-concours": frozenset({"entry_date", "concours_result"}),
-    "visa-minor": frozenset({"entry_date"}),
-}
-# Asked only for some types; which ones is stated in each field's hint.
-CONDITIONAL_FIELDS: tuple[str, ...] = ("entry_date", "validated_on", "concours_result")
-# Required for these types in the form (a visa holder knows their entry stamp).
-ENTRY_REQUIRED: frozenset[str] = frozenset({"vls-ts", "visa-csa", "visa-concours"})
-
-
 try:  # WTForms >= 3.3 declares options as SelectChoice; tuples are deprecated there.
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
@@ -95,23 +81,21 @@ def date_field() -> StringField:
     return StringField()
 
 
-class RegisterForm(FlaskForm):
+class StudentFieldsForm(FlaskForm):
+    """What a student tells about themselves and their title: /register and /me/details."""
+
     family_name = StringField()
     given_name = StringField()
-    email = EmailField()
     student_number = StringField()
     date_of_birth = date_field()
     nationality = SelectField(validate_choice=False)
     department = SelectField(validate_choice=False)
-    language = SelectField(validate_choice=False)
     title_type = RadioField(validate_choice=False,
                             choices=options([(t, t, None) for t in TITLE_TYPES]))
     title_valid_from = date_field()
     title_expires_on = date_field()
     entry_date = date_field()
     validated_on = date_field()
-    concours_result = SelectField(validate_choice=False)
-    consent = BooleanField()
 
     def localise(self, lang: str) -> None:
         choose = ("", gettext("register.choose", lang), None)
@@ -123,10 +107,25 @@ class RegisterForm(FlaskForm):
             choose, *((code, label, local) for code, label in LOCAL_DEPARTMENTS),
             *((code, code, other) for code in department_codes()),
         ])
+
+
+class RegisterForm(StudentFieldsForm):
+    email = EmailField()
+    language = SelectField(validate_choice=False)
+    concours_result = SelectField(validate_choice=False)
+    consent = BooleanField()
+
+    def localise(self, lang: str) -> None:
+        super().localise(lang)
         self.language.choices = language_options(lang)
         self.concours_result.choices = concours_options(lang)
         if not self.language.data:
             self.language.data = lang
+
+
+class DetailsForm(StudentFieldsForm):
+    """/me/details: the address is shown, not edited (the office changes it); the language
+    and the concours result are set on /me."""
 
 
 class AccessForm(FlaskForm):

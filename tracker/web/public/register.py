@@ -14,7 +14,6 @@ from flask import redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker.models import Student
-from tracker.rules.dates import add_years
 from tracker.rules.titles import TITLE_TYPES
 from tracker.services.records import (
     CSV_COLUMNS,
@@ -22,11 +21,9 @@ from tracker.services.records import (
     StudentRecord,
     email_key,
     field_error,
-    parse_date,
-    parse_record,
 )
 from tracker.services.registration import CONFIRM_MAX_AGE, register_student
-from tracker.services.students import record_problems
+from tracker.services.student_details import check_student_fields
 from tracker.services.tokens import TokenError, is_used, read_token, use_token
 from tracker.web import current_language, db, limiter
 from tracker.web.public import bp
@@ -38,82 +35,17 @@ from tracker.web.public.common import (
     shown_errors,
     today,
 )
-from tracker.web.public.forms import (
-    CONDITIONAL_FIELDS,
-    ENTRY_REQUIRED,
-    TITLE_NEEDS,
-    ButtonForm,
-    RegisterForm,
-)
+from tracker.web.public.forms import ButtonForm, RegisterForm
 from tracker.web.public.mail import queue_access_link, queue_verification, send_now
 from tracker.web.public.signin import link_problem, sign_in
-
-# The order of the form, so the error summary reads top to bottom.
-FORM_ORDER: tuple[str, ...] = (
-    "family_name", "given_name", "email", "student_number", "date_of_birth", "nationality",
-    "department", "language", "title_type", "title_valid_from", "title_expires_on",
-    "entry_date", "validated_on", "concours_result", "consent",
-)
-REQUIRED_IN_FORM: tuple[str, ...] = (
-    "family_name", "given_name", "email", "date_of_birth", "nationality", "department",
-    "title_type", "title_valid_from", "title_expires_on",
-)
-# A student is at least 15 and at most 100: anything else is a typo (e.g. this year).
-MIN_AGE_YEARS = 15
-MAX_AGE_YEARS = 100
 
 
 def check_registration(form: RegisterForm, today: date) -> tuple[StudentRecord | None,
                                                                    list[FieldError]]:
-    """parse_record (the CSV import's validation) plus what only a form asks: required
-    fields, consent, plausible dates. Every problem is reported at once."""
-    raw = {name: (form[name].data or "") for name in CSV_COLUMNS if name in form}
-    title_type = raw.get("title_type", "")
-    needs = TITLE_NEEDS.get(title_type, frozenset())
-    for name in CONDITIONAL_FIELDS:
-        if name not in needs:
-            raw[name] = ""  # a field hidden for this type (or typed before a change of type)
-    # The form's own checks first: for one field, the first message is the one shown, and
-    # "this date is in the future" says more than a cross-field consequence of it.
-    errors: list[FieldError] = []
-    required = list(REQUIRED_IN_FORM)
-    if title_type in ENTRY_REQUIRED:
-        required.append("entry_date")
-    for name in required:
-        if not raw.get(name, "").strip():
-            errors.append(field_error(name, "error.required"))
-    if not form.consent.data:
-        errors.append(field_error("consent", "error.consent_required"))
-
-    born = parse_date(raw.get("date_of_birth", ""))
-    if born is not None:
-        if born > today:
-            errors.append(field_error("date_of_birth", "error.date_in_future"))
-        elif add_years(born, MIN_AGE_YEARS) > today or add_years(born, MAX_AGE_YEARS) < today:
-            errors.append(field_error("date_of_birth", "error.date_of_birth_implausible"))
-    entered = parse_date(raw.get("entry_date", ""))
-    if entered is not None and entered > today:
-        errors.append(field_error("entry_date", "error.date_in_future"))
-    validated = parse_date(raw.get("validated_on", ""))
-    if validated is not None:
-        if validated > today:
-            errors.append(field_error("validated_on", "error.date_in_future"))
-        elif entered is not None and validated < entered:
-            errors.append(field_error("validated_on", "error.validated_before_entry"))
-
-    record, parse_errors = parse_record(raw, required=("email",))
-    errors += parse_errors
-    if record is not None:
-        # The checks the import and the office get too (R3's certificate, a minor's visa held
-        # by an adult, ...); a field that already has its message keeps only that one.
-        flagged = {e.field for e in errors}
-        errors += [e for e in record_problems(None, record, today) if e.field not in flagged]
-
-    if errors:
-        order = {name: i for i, name in enumerate(FORM_ORDER)}
-        errors.sort(key=lambda e: order.get(e.field, len(order)))
-        return None, errors
-    return record, []
+    """The checks of every student form, plus the registration's own: consent."""
+    consent = [] if form.consent.data else [field_error("consent", "error.consent_required")]
+    values = {name: (form[name].data or "") for name in CSV_COLUMNS if name in form}
+    return check_student_fields(values, today, extra_errors=consent)
 
 
 @bp.route("/register", methods=["GET", "POST"])
