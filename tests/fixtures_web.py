@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +94,69 @@ def browser() -> Iterator[Any]:
             _SHARED_BROWSER.clear()
 
 
+# Runs in every document before its own scripts. Init scripts and bindings go through the
+# DevTools protocol, so the page's policy neither blocks them nor is loosened by them.
+_CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__trackerCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` +
+    ` on ${e.documentURI}` + (e.sample ? `: ${e.sample}` : ''));
+});
+"""
+
+
+@dataclass
+class CspWatch:
+    """Content-Security-Policy violations seen by one browser context: the pages' own
+    `securitypolicyviolation` events and chromium's console messages about the policy."""
+
+    violations: list[str] = field(default_factory=list)
+
+    def wait_for_any(self, page: Any, timeout_ms: int = 5000) -> list[str]:
+        """The violations once there is one (events arrive asynchronously), or [] at timeout."""
+        waited = 0
+        while not self.violations and waited < timeout_ms:
+            page.wait_for_timeout(50)
+            waited += 50
+        return self.violations
+
+
+def watch_csp(context: Any) -> CspWatch:
+    watch = CspWatch()
+    context.expose_binding("__trackerCspViolation",
+                           lambda _source, text: watch.violations.append(f"event: {text}"))
+    context.add_init_script(_CSP_LISTENER)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            watch.violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    return watch
+
+
+def assert_no_csp_violations(watch: CspWatch) -> None:
+    if watch.violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(watch.violations))
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def csp_watch(browser: Any) -> Iterator[tuple[Any, CspWatch]]:
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    watch = watch_csp(context)
+    yield context, watch
+    context.close()
+
+
+@pytest.fixture
+def page(csp_watch: tuple[Any, CspWatch]) -> Iterator[Any]:
+    """A fresh page; the test fails if any page it opened broke the Content-Security-Policy
+    (an inline script or style, an asset from elsewhere)."""
+    context, watch = csp_watch
     page = context.new_page()
     yield page
-    context.close()
+    if not page.is_closed():
+        page.evaluate("() => new Promise((done) => setTimeout(done, 50))")  # late events
+    assert_no_csp_violations(watch)
 
 
 def screenshot(page: Any, name: str) -> None:
