@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +31,9 @@ from tests.fixtures_web import (
 from tracker.i18n import gettext
 from tracker.models import Case, Reminder, Student
 from tracker.runtime import Runtime, build_runtime
+from tracker.services.records import parse_record
+from tracker.services.students import apply_record
+from tracker.services.tokens import make_token
 from tracker.settings import Settings
 from tracker.web import create_app
 
@@ -276,3 +281,133 @@ def test_keyboard_reaches_the_content_with_a_visible_focus(site: LiveServer, pag
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
 
+
+
+def sign_in_by_mail(site: LiveServer, page: Any, smtp: SmtpServer, lang: str,
+                    email: str, *, audit: bool = False) -> str:
+    """Ask for a sign-in link on /access, open it, press the button; returns the link."""
+    page.goto(f"{site.url}/access?lang={lang}")
+    if audit:
+        audit_page(page, f"access-{lang}")
+    page.get_by_label(gettext("field.email", lang)).fill(email)
+    page.get_by_role("button", name=gettext("access.submit", lang)).click()
+    page.wait_for_url(re.compile(r"/access/sent$"))
+    link = link_in_mail(wait_for_mail(smtp, "access-link"), "/access/link/")
+    page.goto(local(site, link))
+    page.wait_for_url(re.compile(r"/access/sign-in$"))
+    if audit:
+        audit_page(page, f"sign-in-{lang}")
+    page.get_by_role("button", name=gettext("signin.button", lang)).click()
+    page.wait_for_url(re.compile(r"/me$"))
+    return link
+
+
+@dataclass(frozen=True)
+class KnownStudent:
+    id: int
+    email: str
+
+
+@pytest.fixture
+def known_student(mailing_runtime: Runtime) -> KnownStudent:
+    """A student imported by the office (trusted address: no confirmation needed)."""
+    with mailing_runtime.session() as session:
+        record, errors = parse_record({
+            "student_number": "21900077", "email": "chen@example.org", "family_name": "Chen",
+            "given_name": "Wei", "date_of_birth": "2003-03-12", "nationality": "CN",
+            "department": "14", "language": "fr", "title_type": "vls-ts",
+            "title_valid_from": "2026-09-01", "title_expires_on": "2027-08-31",
+            "entry_date": "2026-09-05"})
+        assert record is not None, errors
+        student = apply_record(session, record, today=TODAY.date(), source="import").student
+        assert student is not None
+        session.commit()
+        return KnownStudent(student.id, student.email)
+
+
+def test_french_sign_in_details_and_link_problem_pages(
+    site: LiveServer, page: Any, smtp_server: SmtpServer, mailing_runtime: Runtime,
+    known_student: KnownStudent,
+) -> None:
+    link = sign_in_by_mail(site, page, smtp_server, "fr", known_student.email, audit=True)
+
+    # /me/details: a wrong date is explained next to the field, then the correction is saved.
+    page.get_by_role("link", name=gettext("details.link", "fr")).click()
+    page.wait_for_url(re.compile(r"/me/details$"))
+    audit_page(page, "details-fr")
+    entry = page.get_by_label(gettext("field.entry_date", "fr"))
+    assert entry.input_value() == "05/09/2026"
+    assert page.get_by_label(gettext("field.validated_on", "fr")).is_visible()  # a VLS-TS
+    entry.fill("31/09/2026")
+    page.get_by_role("button", name=gettext("details.submit", "fr")).click()
+    page.locator("#entry_date-error").wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    audit_page(page, "details-errors-fr")
+    page.get_by_label(gettext("field.entry_date", "fr")).fill("02/09/2026")
+    page.get_by_role("button", name=gettext("details.submit", "fr")).click()
+    page.wait_for_url(re.compile(r"/me$"))
+    assert gettext("details.saved", "fr") in page.locator("main").inner_text()
+    with mailing_runtime.session() as session:
+        case = session.scalars(select(Case).where(Case.student_id == known_student.id)).one()
+        assert case.deadline_on is not None and case.deadline_on.isoformat() == "2026-12-02"
+
+    # The sign-in link, used once already, and an expired one.
+    page.goto(local(site, link))
+    assert gettext("link.used", "fr") in page.locator("main").inner_text()
+    audit_page(page, "link-used-signin-fr")
+    with time_machine.travel(TODAY - timedelta(hours=1)):
+        old = make_token(mailing_runtime.settings.secret_key, "access",
+                         {"sid": known_student.id, "e": known_student.email}, single_use=True)
+    page.goto(f"{site.url}/access/link/{old}")
+    assert gettext("link.expired", "fr") in page.locator("main").inner_text()
+    audit_page(page, "link-expired-fr")
+
+    # A form posted without its CSRF token (e.g. a page kept open across a restart).
+    page.goto(f"{site.url}/access?lang=fr")
+    page.evaluate("document.querySelectorAll('#main form input[name=csrf_token]')"
+                  ".forEach((input) => input.remove())")
+    page.get_by_label(gettext("field.email", "fr")).fill(known_student.email)
+    page.get_by_role("button", name=gettext("access.submit", "fr")).click()
+    page.get_by_role("heading", name=gettext("error.csrf_title", "fr")).wait_for()
+    audit_page(page, "csrf-error-fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_unsubscribe_pages_with_valid_used_and_tampered_tokens(
+    site: LiveServer, page: Any, mailing_runtime: Runtime, known_student: KnownStudent, lang: str,
+) -> None:
+    token = make_token(mailing_runtime.settings.secret_key, "unsubscribe",
+                       {"s": known_student.id})
+    page.goto(f"{site.url}/unsubscribe?token={token}&lang={lang}")
+    assert known_student.email in page.locator("main").inner_text()
+    audit_page(page, f"unsubscribe-confirm-{lang}")
+    page.get_by_role("button", name=gettext("unsubscribe.button", lang)).click()
+    page.get_by_text(gettext("unsubscribe.done", lang)).wait_for()
+    audit_page(page, f"unsubscribe-done-{lang}")
+    page.goto(f"{site.url}/unsubscribe?token={token}&lang={lang}")  # the link used again
+    assert gettext("unsubscribe.already", lang) in page.locator("main").inner_text()
+    audit_page(page, f"unsubscribe-used-{lang}")
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    page.goto(f"{site.url}/unsubscribe?token={tampered}&lang={lang}")
+    assert gettext("unsubscribe.invalid", lang) in page.locator("main").inner_text()
+    audit_page(page, f"unsubscribe-invalid-{lang}")
+    with mailing_runtime.session() as session:
+        assert session.get(Student, known_student.id).reminders_enabled is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_too_many_requests_page(mailing_runtime: Runtime, page: Any, lang: str) -> None:
+    """The 429 page, from a server whose rate limits are on (the other tests turn them off)."""
+    with time_machine.travel(TODAY, tick=True):
+        live = start_live_server(create_app(runtime=mailing_runtime,
+                                            config={"RATELIMIT_ENABLED": True}))
+        try:
+            url = f"{live.url}/access/link/{'x' * 24}?lang={lang}"
+            statuses = [page.request.get(url).status for _ in range(40)]
+            assert 429 in statuses
+            page.goto(url)
+            assert gettext("error.rate_limited_title", lang) in page.locator("h1").inner_text()
+            audit_page(page, f"too-many-requests-{lang}")
+        finally:
+            live.server.shutdown()
+            live.thread.join(timeout=5)
