@@ -21,8 +21,10 @@ from tests.fixtures_office import (  # noqa: F401
     staff_client,
     viewer_client,
 )
+from tracker.models import utcnow
 from tracker.runtime import Runtime
 from tracker.services.outbox import enqueue
+from tracker.web.public.signin import LAST_SEEN_AT, SIGNED_IN_AT
 
 # Routes a signed-out visitor may use.
 OPEN_ENDPOINTS = {"office.login"}
@@ -113,6 +115,8 @@ def test_student_principal_is_refused_everywhere(
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = f"student:{world['student_id']}"
+        # A live student session (tracker.web.public.signin ends one without its times).
+        session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = utcnow().isoformat()
     for endpoint, method, url in office_rules(app):
         if endpoint in OPEN_ENDPOINTS:
             continue

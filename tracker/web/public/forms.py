@@ -1,8 +1,8 @@
 """The public forms. WTForms carries the CSRF token and renders what the student typed back;
-the validation itself is tracker.services.records.parse_record (the same as the CSV import)
-plus the form-level checks in the views, so messages come from tracker.i18n in the page's
-language. Choice fields do not check their choices here: parse_record reports a bad value with
-a message naming it."""
+the validation itself is tracker.services.student_details.check_student_fields (the CSV
+import's parse_record plus the checks only a form asks), so messages come from tracker.i18n in
+the page's language. Choice fields do not check their choices here: parse_record reports a bad
+value with a message naming it."""
 
 from __future__ import annotations
 
