@@ -1,6 +1,6 @@
 """A real SMTP server for the tests: aiosmtpd on a free local port.
 
-Load with `pytest_plugins = ["tests.fixtures_smtp"]` or import the fixture. Messages are parsed
+Registered for the whole suite by tests/conftest.py (pytest_plugins). Messages are parsed
 back with the stdlib so tests check what a mail client would see. `replies` lets a test make
 the server answer a given SMTP code to the next DATA commands (e.g. 451, then accept).
 """

@@ -1,8 +1,9 @@
 """A live tracker web server in a thread and a real browser (Debian's chromium via Playwright).
 
-Load with `pytest_plugins = [...]` in a test module or import the fixtures. Screenshots go to
+Registered for the whole suite by tests/conftest.py (pytest_plugins). Screenshots go to
 test-output/screenshots/; `check_accessibility(page)` injects axe-core (npm package installed by
-`make test` into tests/e2e/node_modules) and returns the WCAG 2.1 A/AA violations.
+`make test` into tests/e2e/node_modules) and returns the WCAG 2.1 A/AA violations. The `page`
+fixture fails its test on any Content-Security-Policy violation (`watch_csp`).
 """
 
 from __future__ import annotations
