@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (the fixtures module is registered for assert rewriting before import)
 """What the e-mails and the student's page say: the prefecture of the student's own
 département (RULES "Platforms and contacts"), "title expires" by title type (R4, R5 vs R6/R8),
 past milestones in their own words (RULES ambiguity 3), and the office digest as a delta since
@@ -9,9 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-pytest.register_assert_rewrite("tests.fixtures_public")
-
 from flask.testing import FlaskClient
 
 from tests.fixtures_public import register_and_confirm
@@ -39,8 +35,6 @@ from tracker.runtime import Runtime
 from tracker.services.guidance import place_for
 from tracker.services.reminders import run_cycle
 from tracker.settings import Settings, load_settings
-
-pytest_plugins = ["tests.fixtures_public"]
 
 
 @pytest.fixture
