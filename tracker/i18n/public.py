@@ -618,6 +618,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Thank you for using the service. You can register again at any time.",
     },
     # Correcting one's own data (/me/details).
+    "details.hint.student_number": {
+        "fr": "Sur votre carte d'étudiant. Une fois enregistré, il peut être corrigé mais pas "
+              "effacé.",
+        "en": "On your student card. Once on file, it can be corrected but not erased.",
+    },
     "details.link": {"fr": "Corriger mes informations", "en": "Correct my details"},
     "details.title": {"fr": "Corriger vos informations", "en": "Correct your details"},
     "details.lead": {
