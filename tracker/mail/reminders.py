@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from tracker import resource_dir
 from tracker.i18n import format_day as _format_day
@@ -115,11 +115,17 @@ def _environment() -> Environment:
     )
 
 
-def _render(name: str, ext: str, lang: str, context: dict[str, Any]) -> str:
-    template = _environment().select_template(
+@cache
+def _template(name: str, ext: str, lang: str) -> Template:
+    # Resolved once per process: select_template asks the loader for the missing
+    # per-language file (a failed file lookup) on every call otherwise.
+    return _environment().select_template(
         [f"emails/{name}.{lang}.{ext}", f"emails/{name}.{ext}"]
     )
-    return template.render(**context)
+
+
+def _render(name: str, ext: str, lang: str, context: dict[str, Any]) -> str:
+    return _template(name, ext, lang).render(**context)
 
 
 def when_text(day: date, today: date, lang: str) -> str:
@@ -213,8 +219,29 @@ def _variant(prefix: str, m: MilestoneInfo, today: date) -> str:
     return key
 
 
+# describe() results, by what they depend on. Thousands of students of one run share a few
+# hundred (milestone, date, language, département) combinations; the policy is compared by
+# identity (it is not hashable) and kept in the entry so that its id is not reused.
+_DESCRIBED: dict[tuple[Any, ...], tuple[Policy, dict[str, Any]]] = {}
+_DESCRIBED_MAX = 20_000
+
+
 def describe(m: MilestoneInfo, recipient: Recipient, today: date, policy: Policy) -> dict[str, Any]:
     """Everything a template shows about one milestone, in the recipient's language."""
+    key = (m.kind, m.date, m.procedure, m.title_type, recipient.language,
+           recipient.department, today, id(policy))
+    hit = _DESCRIBED.get(key)
+    if hit is not None and hit[0] is policy:
+        return dict(hit[1])
+    described = _describe(m, recipient, today, policy)
+    if len(_DESCRIBED) >= _DESCRIBED_MAX:
+        _DESCRIBED.clear()
+    _DESCRIBED[key] = (policy, described)
+    return dict(described)
+
+
+def _describe(m: MilestoneInfo, recipient: Recipient, today: date,
+              policy: Policy) -> dict[str, Any]:
     lang = recipient.language
     fee = _late_fee(policy, today)
     past = m.date < today

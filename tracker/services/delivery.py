@@ -16,6 +16,13 @@ connect + commands at 30 s each, stays well under half a lease.
 An error the transport did not foresee (a bug, an odd address) fails or defers that one
 message with the error recorded; the rest of the chunk goes on.
 
+Outcomes are written in small groups (RECORD_EVERY messages, or RECORD_SECONDS, whichever
+comes first), one transaction and a few statements per group instead of one transaction per
+message: writing each outcome alone cost as much as sending the message. The price is in the
+crash window only: a process killed after sending but before writing leaves up to one group
+in `sending`, sent again after the lease (at-least-once, as with a single message, which can
+always be sent and not recorded). Nothing is lost either way.
+
 Reminder rows follow their message: sent when it is sent, failed when it fails. A permanent
 failure (SMTP 5xx) also marks the student's address suppressed: no further reminder is
 planned for it and the office digest lists it.
@@ -27,12 +34,14 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker.mail.transport import FileTransport, SmtpTransport, TransportError, make_transport
@@ -48,6 +57,10 @@ BACKOFF_CAP = timedelta(hours=6)
 # process that died wait before another process sends them.
 LEASE = timedelta(minutes=20)
 CLAIM_CHUNK = 50
+# Outcomes are written in groups (see the module docstring): at most this many messages, or
+# this many seconds after the first of them.
+RECORD_EVERY = 10
+RECORD_SECONDS = 2.0
 
 
 @dataclass
@@ -95,24 +108,21 @@ def claim(session: Session, *, now: datetime, worker: str, limit: int,
     values = {"state": "sending", "lease_until": lease_until, "claimed_by": worker,
               "attempts": OutboxMessage.attempts + 1}
     if session.get_bind().dialect.name == "postgresql":
-        locked = query.with_for_update(skip_locked=True)
-        rows = session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(locked.scalar_subquery()))
-            .values(**values).returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
-        )
-        return sorted(rows.scalars())
-    claimed = []
-    for candidate in session.scalars(query).all():
-        # Conditional UPDATE: of two processes that saw the row, only one changes it.
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == candidate, _claimable(now))
-            .values(**values).execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(candidate)
-    return claimed
+        # FOR UPDATE SKIP LOCKED: concurrent claimers each get other rows, none waits.
+        candidates: Any = query.with_for_update(skip_locked=True).scalar_subquery()
+    else:
+        candidates = list(session.scalars(query))
+        if not candidates:
+            return []
+    # Conditional UPDATE: of two processes that saw a row, only one changes it (SQLite runs
+    # one writer at a time, and the condition is checked again under the write lock); the
+    # ids it returns are the ones this call claimed.
+    rows = session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(candidates), _claimable(now))
+        .values(**values).returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(rows.scalars())
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
@@ -143,6 +153,44 @@ def _renew(session: Session, ids: list[int], worker: str, lease_until: datetime)
     return set(session.scalars(select(OutboxMessage.id).where(ours)))
 
 
+@dataclass
+class _Outcome:
+    message_id: int
+    error: TransportError | None
+    attempts: int
+    student_id: int | None
+    at: datetime
+
+
+class _Outcomes:
+    """Outcomes sent but not yet written: written together, every RECORD_EVERY messages or
+    RECORD_SECONDS, before a lease renewal and at the end of the chunk (see the module
+    docstring)."""
+
+    def __init__(self, runtime: Runtime, worker: str, report: DeliveryReport) -> None:
+        self.runtime, self.worker, self.report = runtime, worker, report
+        self.waiting: list[_Outcome] = []
+        self.since = 0.0
+
+    def add(self, outcome: _Outcome) -> None:
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append(outcome)
+        if len(self.waiting) >= RECORD_EVERY or time.monotonic() - self.since > RECORD_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return
+        with self.runtime.session() as session:
+            _record_sent(session, self.worker, [o for o in waiting if o.error is None],
+                         self.report)
+            for outcome in waiting:
+                if outcome.error is not None:
+                    _record_error(session, self.worker, outcome, outcome.error, self.report)
+
+
 def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, ids: list[int],
                   worker: str, report: DeliveryReport, *, lease_until: datetime,
                   now: datetime | None = None) -> None:
@@ -155,9 +203,12 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
             .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
     ours = {row.id for row in rows}
+    outcomes = _Outcomes(runtime, worker, report)
     for index, (message_id, to, raw, name, attempts, student_id) in enumerate(rows):
         clock = now or utcnow()
         if connection_down is None and lease_until - clock < LEASE / 2:
+            # What went out is written first: the renewal covers only the rows still to send.
+            outcomes.flush()
             lease_until = clock + LEASE
             with runtime.session() as session:
                 ours = _renew(session, [r.id for r in rows[index:]], worker, lease_until)
@@ -182,37 +233,58 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
                 # to suppress the student's address.
                 error = TransportError(f"unexpected error: {type(exc).__name__}: {exc}",
                                        permanent=False)
-        _record(runtime, message_id, worker, error, attempts, student_id, now_sent, report)
+        outcomes.add(_Outcome(message_id, error, attempts, student_id, now_sent))
+    outcomes.flush()
 
 
-def _record(runtime: Runtime, message_id: int, worker: str, error: TransportError | None,
-            attempts: int, student_id: int | None, now: datetime,
-            report: DeliveryReport) -> None:
-    with runtime.session() as session:
-        if error is None:
-            if _finish(session, message_id, worker, state="sent", sent_at=now,
-                       lease_until=None, last_error=None):
-                _reminders_follow(session, message_id, "sent")
-                report.sent += 1
-        elif error.permanent or attempts >= MAX_ATTEMPTS:
-            if _finish(session, message_id, worker, state="failed", lease_until=None,
-                       next_attempt_at=now, last_error=str(error)[:2000]):
-                _reminders_follow(session, message_id, "failed")
-                if error.permanent and student_id is not None:
-                    session.execute(
-                        update(Student).where(Student.id == student_id)
-                        .values(address_suppressed=True)
-                        .execution_options(synchronize_session=False)
-                    )
-                report.failed += 1
-                report.failed_ids.append(message_id)
-                log.warning("message %s failed: %s", message_id, error)
-        else:
-            retry_at = now + backoff(attempts)
-            if _finish(session, message_id, worker, state="pending", lease_until=None,
-                       next_attempt_at=retry_at, last_error=str(error)[:2000]):
-                report.retried += 1
-                log.info("message %s deferred until %s: %s", message_id, retry_at, error)
+def _record_sent(session: Session, worker: str, sent: list[_Outcome],
+                 report: DeliveryReport) -> None:
+    """Mark sent, with three statements whatever their number: an executemany UPDATE (each
+    row keeps its own sent_at), then which of them were still ours, then their reminders."""
+    if not sent:
+        return
+    table = OutboxMessage.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id"), table.c.state == "sending",
+                            table.c.claimed_by == worker)
+        .values(state="sent", sent_at=bindparam("b_at"), lease_until=None, last_error=None),
+        [{"b_id": o.message_id, "b_at": o.at} for o in sent])
+    # A row whose lease we lost was claimed by another worker, whose id it now carries.
+    recorded = list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.id.in_([o.message_id for o in sent]), OutboxMessage.state == "sent",
+        OutboxMessage.claimed_by == worker)))
+    if recorded:
+        session.execute(
+            update(Reminder).where(Reminder.message_id.in_(recorded),
+                                   Reminder.state == "pending")
+            .values(state="sent", updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    report.sent += len(recorded)
+
+
+def _record_error(session: Session, worker: str, outcome: _Outcome, error: TransportError,
+                  report: DeliveryReport) -> None:
+    message_id, now = outcome.message_id, outcome.at
+    if error.permanent or outcome.attempts >= MAX_ATTEMPTS:
+        if _finish(session, message_id, worker, state="failed", lease_until=None,
+                   next_attempt_at=now, last_error=str(error)[:2000]):
+            _reminders_follow(session, message_id, "failed")
+            if error.permanent and outcome.student_id is not None:
+                session.execute(
+                    update(Student).where(Student.id == outcome.student_id)
+                    .values(address_suppressed=True)
+                    .execution_options(synchronize_session=False)
+                )
+            report.failed += 1
+            report.failed_ids.append(message_id)
+            log.warning("message %s failed: %s", message_id, error)
+    else:
+        retry_at = now + backoff(outcome.attempts)
+        if _finish(session, message_id, worker, state="pending", lease_until=None,
+                   next_attempt_at=retry_at, last_error=str(error)[:2000]):
+            report.retried += 1
+            log.info("message %s deferred until %s: %s", message_id, retry_at, error)
 
 
 def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
