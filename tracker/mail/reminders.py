@@ -9,13 +9,22 @@ tracker.i18n.mail.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    pass_eval_context,
+    select_autoescape,
+)
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from tracker import resource_dir
 from tracker.i18n import format_day as _format_day
@@ -107,12 +116,33 @@ format_day = lru_cache(maxsize=8192)(_format_day)
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(resource_dir("templates"))),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["urlize"] = _cached_urlize(environment.filters["urlize"])
+    return environment
+
+
+def _cached_urlize(urlize: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's urlize, remembered: it runs its regexes over every word, and its inputs (the
+    "where" line of a département, the done hint of a language) recur in thousands of
+    e-mails. Same output: the key holds the text, whether it is markup already, and
+    whether the template autoescapes."""
+    @lru_cache(maxsize=2048)
+    def remembered(text: str, is_markup: bool, autoescape: bool) -> str:
+        return str(urlize(EvalContext(_environment()), Markup(text) if is_markup else text))
+
+    @pass_eval_context
+    def cached(eval_ctx: EvalContext, value: str, *args: Any, **kwargs: Any) -> str:
+        if args or kwargs or eval_ctx.volatile:
+            return urlize(eval_ctx, value, *args, **kwargs)
+        out = remembered(str(value), isinstance(value, Markup), eval_ctx.autoescape)
+        return Markup(out) if eval_ctx.autoescape else out
+
+    return cached
 
 
 @cache

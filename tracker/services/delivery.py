@@ -39,7 +39,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -108,21 +107,31 @@ def claim(session: Session, *, now: datetime, worker: str, limit: int,
     values = {"state": "sending", "lease_until": lease_until, "claimed_by": worker,
               "attempts": OutboxMessage.attempts + 1}
     if session.get_bind().dialect.name == "postgresql":
-        # FOR UPDATE SKIP LOCKED: concurrent claimers each get other rows, none waits.
-        candidates: Any = query.with_for_update(skip_locked=True).scalar_subquery()
-    else:
-        candidates = list(session.scalars(query))
-        if not candidates:
-            return []
-    # Conditional UPDATE: of two processes that saw a row, only one changes it (SQLite runs
-    # one writer at a time, and the condition is checked again under the write lock); the
-    # ids it returns are the ones this call claimed.
-    rows = session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_(candidates), _claimable(now))
-        .values(**values).returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(rows.scalars())
+        locked = query.with_for_update(skip_locked=True)
+        rows = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(locked.scalar_subquery()))
+            .values(**values).returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(rows.scalars())
+    candidates = list(session.scalars(query))
+    if not candidates:
+        return []
+    # Conditional UPDATE: of two processes that saw a row, only one changes it. One row per
+    # parameter set (executemany, a primary-key lookup each): with `id IN (...)` beside the
+    # state condition, SQLite's planner walks the state index instead.
+    table = OutboxMessage.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id"), _claimable(now)).values(**values),
+        [{"b_id": candidate} for candidate in candidates])
+    # Which ones this UPDATE took: SQLite holds the write lock from the UPDATE to the
+    # commit, so no other claimer came in between, and a candidate was claimable, so it did
+    # not carry this worker's new lease before.
+    return [row.id for row in session.execute(
+        select(table.c.id, table.c.state, table.c.claimed_by, table.c.lease_until)
+        .where(table.c.id.in_(candidates)).order_by(table.c.id)
+    ) if row.state == "sending" and row.claimed_by == worker
+        and row.lease_until == lease_until]
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
@@ -239,8 +248,8 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
 
 def _record_sent(session: Session, worker: str, sent: list[_Outcome],
                  report: DeliveryReport) -> None:
-    """Mark sent, with three statements whatever their number: an executemany UPDATE (each
-    row keeps its own sent_at), then which of them were still ours, then their reminders."""
+    """Mark sent with three statements whatever their number: an executemany UPDATE (each
+    row keeps its own sent_at), which of them were still ours, then their reminders."""
     if not sent:
         return
     table = OutboxMessage.__table__
@@ -249,17 +258,21 @@ def _record_sent(session: Session, worker: str, sent: list[_Outcome],
                             table.c.claimed_by == worker)
         .values(state="sent", sent_at=bindparam("b_at"), lease_until=None, last_error=None),
         [{"b_id": o.message_id, "b_at": o.at} for o in sent])
-    # A row whose lease we lost was claimed by another worker, whose id it now carries.
-    recorded = list(session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.id.in_([o.message_id for o in sent]), OutboxMessage.state == "sent",
-        OutboxMessage.claimed_by == worker)))
+    # A row whose lease we lost was claimed by another worker, whose id it now carries. (By
+    # primary key alone, filtered here: see `claim` about SQLite's planner.)
+    recorded = [row.id for row in session.execute(
+        select(OutboxMessage.id, OutboxMessage.state, OutboxMessage.claimed_by)
+        .where(OutboxMessage.id.in_([o.message_id for o in sent]))
+    ) if row.state == "sent" and row.claimed_by == worker]
     if recorded:
-        session.execute(
-            update(Reminder).where(Reminder.message_id.in_(recorded),
-                                   Reminder.state == "pending")
-            .values(state="sent", updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        # One equality per message (executemany), not `message_id IN (...)`: for the IN list
+        # SQLite's planner picks the (state, due_on) index and walks every pending reminder.
+        reminders = Reminder.__table__
+        session.connection().execute(
+            update(reminders).where(reminders.c.message_id == bindparam("b_id"),
+                                    reminders.c.state == "pending")
+            .values(state="sent", updated_at=utcnow()),
+            [{"b_id": message_id} for message_id in recorded])
     report.sent += len(recorded)
 
 

@@ -16,13 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.mail.message import (
-    Attachment,
-    build_message,
-    header_safe,
-    new_message_id,
-    serialise,
-)
+from tracker.mail.message import Attachment, header_safe, new_message_id, render_message
 from tracker.models import OutboxMessage, utcnow
 
 
@@ -46,7 +40,7 @@ def _row(sender: str, item: Outgoing, now: datetime) -> dict[str, Any]:
     """The outbox row of `item`: the message is built and serialised once, here, and sent
     as stored (a retry re-sends the same bytes, with the same Message-ID)."""
     message_id = new_message_id(sender)
-    message = build_message(
+    raw = render_message(
         sender=sender, to=item.to_address, subject=item.subject, text=item.text,
         html=item.html, message_id=message_id, language=item.language, kind=item.kind,
         headers=item.headers, attachments=item.attachments,
@@ -55,7 +49,7 @@ def _row(sender: str, item: Outgoing, now: datetime) -> dict[str, Any]:
         "key": item.key, "kind": item.kind, "student_id": item.student_id,
         "to_address": header_safe(item.to_address), "language": item.language,
         "subject": header_safe(item.subject)[:300], "message_id": message_id,
-        "raw": serialise(message), "state": "pending", "attempts": 0,
+        "raw": raw, "state": "pending", "attempts": 0,
         "next_attempt_at": now, "created_at": now,
     }
 

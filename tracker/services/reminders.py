@@ -459,13 +459,17 @@ def _store_batch(session: Session, batch: _Batch, settings: Settings,
     Each UPDATE re-checks that the reminder is still pending and unattached, as a concurrent
     planner may have taken it meanwhile."""
     now = utcnow()
+    table = Reminder.__table__
+    still_free = (table.c.id == bindparam("b_reminder"), table.c.state == "pending",
+                  table.c.message_id.is_(None))
+    # Both UPDATEs go by primary key, one row each (executemany, whose rowcounts both
+    # drivers sum): with `id IN (...)` beside the state condition, SQLite's planner walks
+    # the (state, due_on) index, i.e. every pending reminder.
     if batch.superseded:
-        report.skipped += session.execute(
-            update(Reminder).where(Reminder.id.in_(batch.superseded),
-                                   Reminder.state == "pending", Reminder.message_id.is_(None))
-            .values(state="skipped", reason="superseded", updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        report.skipped += session.connection().execute(
+            update(table).where(*still_free)
+            .values(state="skipped", reason="superseded", updated_at=now),
+            [{"b_reminder": reminder_id} for reminder_id in batch.superseded]).rowcount
     created = enqueue_many(session, settings.mail_from, [mail for mail, _ in batch.mails])
     report.deferred += len(batch.mails) - len(created)
     links = [{"b_message": created[mail.key], "b_reminder": reminder_id}
@@ -473,15 +477,10 @@ def _store_batch(session: Session, batch: _Batch, settings: Settings,
              for reminder_id in reminder_ids]
     if not links:
         return
-    table = Reminder.__table__
-    session.connection().execute(
-        update(table).where(table.c.id == bindparam("b_reminder"), table.c.state == "pending",
-                            table.c.message_id.is_(None))
-        .values(message_id=bindparam("b_message"), updated_at=now), links)
+    report.reminders += session.connection().execute(
+        update(table).where(*still_free)
+        .values(message_id=bindparam("b_message"), updated_at=now), links).rowcount
     ids = sorted(created.values())
-    # Counted back rather than from the executemany's rowcount, which not every driver sums.
-    report.reminders += session.scalar(
-        select(func.count()).select_from(Reminder).where(Reminder.message_id.in_(ids))) or 0
     report.planned += len(ids)
     report.message_ids += ids
 
