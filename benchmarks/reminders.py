@@ -272,19 +272,20 @@ def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
     runtime = build_runtime(load_settings(env))
     figures: dict[str, Any] = {"baseline_rss_mb": _peak_rss_mb()}
     with runtime.session() as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         plan = plan_reminders(session, today=DAY, policy=runtime.policy,
                               settings=runtime.settings, commit=True)
         figures["plan_s"] = time.perf_counter() - started
+        figures["plan_cpu_s"] = time.process_time() - cpu
     figures["plan_peak_rss_mb"] = _peak_rss_mb()
     figures.update(planned=plan.planned, reminders=plan.reminders, welcomes=plan.welcomes,
                    skipped=plan.skipped)
     if not first_cycle:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         delivery = deliver_all_due(runtime)
         elapsed = time.perf_counter() - started
         figures.update(sent=delivery.sent, failed=delivery.failed + delivery.retried,
-                       deliver_s=elapsed,
+                       deliver_s=elapsed, deliver_cpu_s=time.process_time() - cpu,
                        emails_per_s=delivery.sent / elapsed if elapsed else 0.0)
     figures["peak_rss_mb"] = _peak_rss_mb()
     runtime.dispose()
@@ -339,6 +340,10 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
                 if args.reuse:
                     save_data(backend, args.pg_url, url, saved)
                     log(f"data kept in {saved} for the next run with --reuse")
+            # Other work on the machine stretches the wall-clock figures: say how busy it was.
+            log("load average before the cycle: "
+                + ", ".join(f"{load:.1f}" for load in os.getloadavg())
+                + f" ({os.cpu_count()} CPUs)")
             ref = child("--reference", env, backend)
             log(f"plain SELECT of the due rows the planner reads ({ref['select_due_rows']}"
                 f" rows): {ref['select_due_s']:.2f} s; of all "
@@ -348,11 +353,13 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
                             backend)
             log(f"planning: {figures['plan_s']:.1f} s for {figures['planned']} e-mails "
                 f"({figures['reminders']} reminders, {figures['welcomes']} welcomes, "
-                f"{figures['skipped']} skipped)")
+                f"{figures['skipped']} skipped); CPU of the process "
+                f"{figures['plan_cpu_s']:.1f} s")
             if "sent" in figures:
                 log(f"delivery: {figures['sent']} e-mails in {figures['deliver_s']:.1f} s = "
                     f"{figures['emails_per_s']:.0f} e-mails/s over one SMTP connection "
-                    f"(sink received {sink.count}, failures {figures['failed']})")
+                    f"(sink received {sink.count}, failures {figures['failed']}); CPU of the "
+                    f"process {figures['deliver_cpu_s']:.1f} s")
             log(f"peak memory of the cycle process (peak RSS, no tracemalloc): "
                 f"{figures['plan_peak_rss_mb']:.0f} MB after planning, "
                 f"{figures['peak_rss_mb']:.0f} MB after delivery "
