@@ -396,7 +396,8 @@ class _Batch:
     """What one batch of students decided, written with a few statements at its end."""
 
     superseded: list[int] = field(default_factory=list)
-    mails: list[tuple[Outgoing, list[int]]] = field(default_factory=list)  # + reminders covered
+    # Each e-mail with the ids of the reminders it covers.
+    mails: list[tuple[Outgoing, list[int]]] = field(default_factory=list)
 
 
 def _plan_student(session: Session, student: Student, due: list[Reminder],
@@ -537,10 +538,10 @@ def enqueue_welcome(session: Session, student: Student, *, today: date, policy: 
 
     The daily run sends the welcomes it finds missing; the web layer may call this right
     after a student confirms their address, then `deliver_messages([row.id])`."""
+    if existing_keys(session, [welcome_key(student.id)]):
+        return None
     mail = welcome_message(student, today=today, policy=policy, settings=settings)
     if mail is None:
-        return None
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == mail.key)):
         return None
     created = enqueue_many(session, settings.mail_from, [mail])
     return session.get(OutboxMessage, created[mail.key]) if mail.key in created else None
