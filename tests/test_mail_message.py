@@ -67,3 +67,22 @@ def test_a_message_serialises_the_same_twice() -> None:
     assert render_message(**arguments) == render_message(**arguments)  # type: ignore[arg-type]
     other = render_message(**{**arguments, "message_id": "<2@example.org>"})  # type: ignore[arg-type]
     assert other.split("\n", 1)[0] != render_message(**arguments).split("\n", 1)[0]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_remembered_urlize_gives_jinjas_output(autoescape: bool) -> None:
+    """The e-mail templates' urlize is cached per text: a second call, markup or not, in an
+    escaping template or not, must give what Jinja's own filter gives."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from tracker.mail.reminders import _environment
+
+    source = f"{{% autoescape {str(autoescape).lower()} %}}{{{{ v | urlize }}}}" \
+             "{% endautoescape %}"
+    ours, jinjas = _environment().from_string(source), Environment().from_string(source)
+    for value in ("Sur https://example.org/a?b=1&c=2 avant <b>le 2 mars</b>, ou a@b.fr.",
+                  Markup("<i>déjà sûr</i> www.example.org"), "rien à lier"):
+        expected = jinjas.render(v=value)
+        assert ours.render(v=value) == expected
+        assert ours.render(v=value) == expected  # from the cache

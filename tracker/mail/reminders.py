@@ -129,17 +129,17 @@ def _environment() -> Environment:
 def _cached_urlize(urlize: Callable[..., str]) -> Callable[..., str]:
     """Jinja's urlize, remembered: it runs its regexes over every word, and its inputs (the
     "where" line of a département, the done hint of a language) recur in thousands of
-    e-mails. Same output: the key holds the text, whether it is markup already, and
-    whether the template autoescapes."""
+    e-mails. Same output: urlize escapes what is not markup already whatever the template,
+    whose autoescaping only decides whether the result is marked safe."""
     @lru_cache(maxsize=2048)
-    def remembered(text: str, is_markup: bool, autoescape: bool) -> str:
+    def remembered(text: str, is_markup: bool) -> str:
         return str(urlize(EvalContext(_environment()), Markup(text) if is_markup else text))
 
     @pass_eval_context
     def cached(eval_ctx: EvalContext, value: str, *args: Any, **kwargs: Any) -> str:
         if args or kwargs or eval_ctx.volatile:
             return urlize(eval_ctx, value, *args, **kwargs)
-        out = remembered(str(value), isinstance(value, Markup), eval_ctx.autoescape)
+        out = remembered(str(value), isinstance(value, Markup))
         return Markup(out) if eval_ctx.autoescape else out
 
     return cached
