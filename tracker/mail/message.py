@@ -190,6 +190,8 @@ def _encoded_line(name: str, value: str) -> str:
 def _header_line(name: str, value: str | Header) -> str:
     if isinstance(value, Header):
         return _encoded_line(name, str(value))
+    if value.isascii() and value == value.strip() and not _LINE_BREAKS.search(value):
+        return f"{name}: {value}\n"  # _Utf8Addresses._fold's answer, without the dispatch
     return str(_HEADER_WRITER.fold(name, value))
 
 

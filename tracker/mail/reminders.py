@@ -320,6 +320,24 @@ def _ics_fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8")
 
 
+def _ics_lines(*lines: str) -> str:
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+@lru_cache(maxsize=4096)
+def _event_body(day: date, name: str, description: str) -> str:
+    """The lines of an event that students share (the same milestone, day and texts):
+    escaped and folded once per run, not once per e-mail."""
+    return _ics_lines(
+        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_ics_text(name)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    )
+
+
 def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], today: date,
                   policy: Policy, settings: Settings) -> Attachment:
     """An .ics file (RFC 5545) with the upcoming milestones: all-day events with stable UIDs,
@@ -331,30 +349,24 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
     lang = recipient.language
     domain = settings.mail_from.rsplit("@", 1)[-1]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
+    text = _ics_lines(
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tracker//residence-permit deadlines//EN",
         "METHOD:PUBLISH", "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(gettext('mail.calendar_name', lang))}",
-    ]
+    )
     disclaimer = gettext("mail.disclaimer", lang)
     for m in milestones:
         if m.date < today:
             continue
         info = describe(m, recipient, today, policy)
         description = [info["todo"], *([info["where"]] if info["where"] else []), disclaimer]
-        lines += [
+        text += _ics_lines(
             "BEGIN:VEVENT",
             f"UID:tracker-{m.case_id}-{m.kind}-{m.date.isoformat()}@{domain}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{m.date.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(m.date + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ics_text(info['name'])}",
-            f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    content = "".join(_ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
+        ) + _event_body(m.date, info["name"], "\n".join(description))
+    text += _ics_lines("END:VCALENDAR")
+    content = text.encode("utf-8")
     return Attachment(
         filename=gettext("mail.calendar_file", lang), content=content,
         maintype="text", subtype="calendar",
