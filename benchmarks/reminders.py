@@ -8,9 +8,18 @@ inserts, then the real sync_case and arm_cases in batches), and then runs, in a 
 so that its peak memory is its own:
 - a typical day: the welcomes went out long ago, students registered before the day, and
   the reminders due that day are planned and delivered over one SMTP connection;
-- as a reference, a plain SELECT of the same rows the planner reads, and of all students.
+- as a reference, in another child, a plain SELECT of the same rows the planner reads, and
+  of all students.
 With --first-cycle it also times the planning of the very first cycle after a bulk import
 (one welcome e-mail per student), which is a one-off.
+
+Peak memory is the child's peak resident set (VmHWM of /proc/self/status, or getrusage
+ru_maxrss elsewhere), read after planning and after delivery: no tracemalloc, which would
+slow the timed Python code several times over. The child does nothing else, so its peak is
+the cycle's (plus the interpreter and imports, shown on their own as "baseline").
+
+With --reuse the generated data is kept (benchmarks/output/ for SQLite, a template database
+on PostgreSQL) and later runs with the same --students start from a copy of it.
 
 Targets (issue 3): planning < 20 s, delivery >= 200 e-mails/s, peak memory < 300 MB.
 """
@@ -22,6 +31,8 @@ import json
 import os
 import random
 import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -47,14 +58,24 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def new_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, Any]:
+def _admin(pg_url: str) -> Any:
+    return create_engine(make_url(pg_url).set(drivername="postgresql+psycopg"),
+                         isolation_level="AUTOCOMMIT")
+
+
+def new_database(backend: str, pg_url: str, workdir: Path,
+                 template: str | None = None) -> tuple[str, Any]:
+    """A database for one run: empty, or a copy of `template` (a file, or a database)."""
     if backend == "sqlite":
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
+        path = workdir / "bench.sqlite3"
+        if template is not None:
+            shutil.copyfile(template, path)
+        return f"sqlite:///{path}", None
     name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(pg_url).set(drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
+    admin = _admin(pg_url)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        copy = f' TEMPLATE "{template}"' if template is not None else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     url = make_url(pg_url).set(drivername="postgresql+psycopg", database=name)
 
     def drop() -> None:
@@ -63,6 +84,34 @@ def new_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, Any]:
         admin.dispose()
 
     return url.render_as_string(hide_password=False), drop
+
+
+def saved_data(backend: str, pg_url: str, students: int, first_cycle: bool) -> tuple[str, bool]:
+    """Where --reuse keeps the generated data, and whether it is there."""
+    tag = f"{'first' if first_cycle else 'typical'}_{students}"
+    if backend == "sqlite":
+        path = REPO / "benchmarks" / "output" / f"reminders_{tag}.sqlite3"
+        return str(path), path.exists()
+    name = f"tracker_bench_saved_{tag}"
+    admin = _admin(pg_url)
+    with admin.connect() as conn:
+        found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    admin.dispose()
+    return name, found is not None
+
+
+def save_data(backend: str, pg_url: str, url: str, saved: str) -> None:
+    if backend == "sqlite":
+        database = url.split("///", 1)[1]
+        with sqlite3.connect(database) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+        Path(saved).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(database, saved)
+        return
+    admin = _admin(pg_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{saved}" TEMPLATE "{make_url(url).database}"'))
+    admin.dispose()
 
 
 def environment(database_url: str, workdir: Path, smtp_port: int | None) -> dict[str, str]:
@@ -175,13 +224,22 @@ def generate(env: dict[str, str], students: int, *, steady: bool) -> dict[str, f
             "reminder_rows": float(armed or 0)}
 
 
-def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
-    """Run in a child process: plan, deliver, time a plain SELECT; print JSON."""
-    import tracemalloc
+def _peak_rss_mb() -> float:
+    """This process's peak resident set: VmHWM, which starts afresh at exec (ru_maxrss
+    would carry the parent's peak over from the fork), else ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
+
+def reference(env: dict[str, str]) -> dict[str, Any]:
+    """Run in a child process: the plain SELECTs the planning is compared with."""
     from tracker.models import Case, Reminder, Student
     from tracker.runtime import build_runtime
-    from tracker.services.reminders import deliver_all_due, plan_reminders
     from tracker.settings import load_settings
 
     runtime = build_runtime(load_settings(env))
@@ -201,24 +259,35 @@ def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
                                            Student.given_name)).all())
         figures["select_all_students"] = count
         figures["select_all_students_s"] = time.perf_counter() - started
-    tracemalloc.start()
+    runtime.dispose()
+    return figures
+
+
+def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
+    """Run in a child process: plan, then deliver; print JSON."""
+    from tracker.runtime import build_runtime
+    from tracker.services.reminders import deliver_all_due, plan_reminders
+    from tracker.settings import load_settings
+
+    runtime = build_runtime(load_settings(env))
+    figures: dict[str, Any] = {"baseline_rss_mb": _peak_rss_mb()}
     with runtime.session() as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         plan = plan_reminders(session, today=DAY, policy=runtime.policy,
                               settings=runtime.settings, commit=True)
         figures["plan_s"] = time.perf_counter() - started
-    figures["plan_python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+        figures["plan_cpu_s"] = time.process_time() - cpu
+    figures["plan_peak_rss_mb"] = _peak_rss_mb()
     figures.update(planned=plan.planned, reminders=plan.reminders, welcomes=plan.welcomes,
                    skipped=plan.skipped)
     if not first_cycle:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         delivery = deliver_all_due(runtime)
         elapsed = time.perf_counter() - started
         figures.update(sent=delivery.sent, failed=delivery.failed + delivery.retried,
-                       deliver_s=elapsed,
+                       deliver_s=elapsed, deliver_cpu_s=time.process_time() - cpu,
                        emails_per_s=delivery.sent / elapsed if elapsed else 0.0)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = _peak_rss_mb()
     runtime.dispose()
     return figures
 
@@ -234,6 +303,15 @@ class Sink:
         return "250 OK"
 
 
+def child(mode: str, env: dict[str, str], backend: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", mode], env=env,
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    if done.returncode != 0:
+        log(done.stderr[-3000:])
+        raise SystemExit(f"{backend}: the {mode} child failed")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> None:
     from aiosmtpd.controller import Controller
 
@@ -241,7 +319,10 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
         workdir = Path(tmp)
-        url, drop = new_database(backend, args.pg_url, workdir)
+        saved, have_saved = (saved_data(backend, args.pg_url, args.students, args.first_cycle)
+                             if args.reuse else ("", False))
+        url, drop = new_database(backend, args.pg_url, workdir,
+                                 saved if have_saved else None)
         sink = Sink()
         port = free_port()
         controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -249,30 +330,40 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
         try:
             env = environment(url, workdir, port)
             log(f"\n== {backend}: {args.students} students, day {DAY}")
-            made = generate(env, args.students, steady=not args.first_cycle)
-            log(f"generated in {made['insert_s']:.1f} s (rows) + {made['sync_and_arm_s']:.1f} s "
-                f"(sync_case and arming: {int(made['reminder_rows'])} reminder rows)")
-            child = subprocess.run(
-                [sys.executable, __file__, "--child", "--first-cycle" if args.first_cycle
-                 else "--typical-day"],
-                env=env, capture_output=True, text=True, cwd=REPO, check=False)
-            if child.returncode != 0:
-                log(child.stderr[-3000:])
-                raise SystemExit(f"{backend}: the cycle failed")
-            figures = json.loads(child.stdout.strip().splitlines()[-1])
-            log(f"plain SELECT of the due rows the planner reads ({figures['select_due_rows']}"
-                f" rows): {figures['select_due_s']:.2f} s; of all "
-                f"{figures['select_all_students']} students: "
-                f"{figures['select_all_students_s']:.2f} s")
+            if have_saved:
+                log(f"data: a copy of {saved} (--reuse)")
+            else:
+                made = generate(env, args.students, steady=not args.first_cycle)
+                log(f"generated in {made['insert_s']:.1f} s (rows) + "
+                    f"{made['sync_and_arm_s']:.1f} s (sync_case and arming: "
+                    f"{int(made['reminder_rows'])} reminder rows)")
+                if args.reuse:
+                    save_data(backend, args.pg_url, url, saved)
+                    log(f"data kept in {saved} for the next run with --reuse")
+            # Other work on the machine stretches the wall-clock figures: say how busy it was.
+            log("load average before the cycle: "
+                + ", ".join(f"{load:.1f}" for load in os.getloadavg())
+                + f" ({os.cpu_count()} CPUs)")
+            ref = child("--reference", env, backend)
+            log(f"plain SELECT of the due rows the planner reads ({ref['select_due_rows']}"
+                f" rows): {ref['select_due_s']:.2f} s; of all "
+                f"{ref['select_all_students']} students: "
+                f"{ref['select_all_students_s']:.2f} s")
+            figures = child("--first-cycle" if args.first_cycle else "--typical-day", env,
+                            backend)
             log(f"planning: {figures['plan_s']:.1f} s for {figures['planned']} e-mails "
                 f"({figures['reminders']} reminders, {figures['welcomes']} welcomes, "
-                f"{figures['skipped']} skipped)")
+                f"{figures['skipped']} skipped); CPU of the process "
+                f"{figures['plan_cpu_s']:.1f} s")
             if "sent" in figures:
                 log(f"delivery: {figures['sent']} e-mails in {figures['deliver_s']:.1f} s = "
                     f"{figures['emails_per_s']:.0f} e-mails/s over one SMTP connection "
-                    f"(sink received {sink.count}, failures {figures['failed']})")
-            log(f"peak memory of the cycle process: {figures['peak_rss_mb']:.0f} MB RSS "
-                f"(Python allocations during planning: {figures['plan_python_peak_mb']:.0f} MB)")
+                    f"(sink received {sink.count}, failures {figures['failed']}); CPU of the "
+                    f"process {figures['deliver_cpu_s']:.1f} s")
+            log(f"peak memory of the cycle process (peak RSS, no tracemalloc): "
+                f"{figures['plan_peak_rss_mb']:.0f} MB after planning, "
+                f"{figures['peak_rss_mb']:.0f} MB after delivery "
+                f"(baseline after imports: {figures['baseline_rss_mb']:.0f} MB)")
         finally:
             controller.stop()
             if drop is not None:
@@ -287,11 +378,15 @@ def main() -> None:
         "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--first-cycle", action="store_true",
                         help="time the first cycle after an import (a welcome per student)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the generated data and start later runs from a copy")
     parser.add_argument("--typical-day", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(cycle(dict(os.environ), args.first_cycle)))
+        env = dict(os.environ)
+        print(json.dumps(reference(env) if args.reference else cycle(env, args.first_cycle)))
         return
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     for backend in backends:

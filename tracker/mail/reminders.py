@@ -9,13 +9,22 @@ tracker.i18n.mail.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    pass_eval_context,
+    select_autoescape,
+)
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from tracker import resource_dir
 from tracker.i18n import format_day as _format_day
@@ -107,19 +116,46 @@ format_day = lru_cache(maxsize=8192)(_format_day)
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(resource_dir("templates"))),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["urlize"] = _cached_urlize(environment.filters["urlize"])
+    return environment
+
+
+def _cached_urlize(urlize: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's urlize, remembered: it runs its regexes over every word, and its inputs (the
+    "where" line of a département, the done hint of a language) recur in thousands of
+    e-mails. Same output: urlize escapes what is not markup already whatever the template,
+    whose autoescaping only decides whether the result is marked safe."""
+    @lru_cache(maxsize=2048)
+    def remembered(text: str, is_markup: bool) -> str:
+        return str(urlize(EvalContext(_environment()), Markup(text) if is_markup else text))
+
+    @pass_eval_context
+    def cached(eval_ctx: EvalContext, value: str, *args: Any, **kwargs: Any) -> str:
+        if args or kwargs or eval_ctx.volatile:
+            return urlize(eval_ctx, value, *args, **kwargs)
+        out = remembered(str(value), isinstance(value, Markup))
+        return Markup(out) if eval_ctx.autoescape else out
+
+    return cached
+
+
+@cache
+def _template(name: str, ext: str, lang: str) -> Template:
+    # Resolved once per process: select_template asks the loader for the missing
+    # per-language file (a failed file lookup) on every call otherwise.
+    return _environment().select_template(
+        [f"emails/{name}.{lang}.{ext}", f"emails/{name}.{ext}"]
+    )
 
 
 def _render(name: str, ext: str, lang: str, context: dict[str, Any]) -> str:
-    template = _environment().select_template(
-        [f"emails/{name}.{lang}.{ext}", f"emails/{name}.{ext}"]
-    )
-    return template.render(**context)
+    return _template(name, ext, lang).render(**context)
 
 
 def when_text(day: date, today: date, lang: str) -> str:
@@ -213,8 +249,29 @@ def _variant(prefix: str, m: MilestoneInfo, today: date) -> str:
     return key
 
 
+# describe() results, by what they depend on. Thousands of students of one run share a few
+# hundred (milestone, date, language, département) combinations; the policy is compared by
+# identity (it is not hashable) and kept in the entry so that its id is not reused.
+_DESCRIBED: dict[tuple[Any, ...], tuple[Policy, dict[str, Any]]] = {}
+_DESCRIBED_MAX = 20_000
+
+
 def describe(m: MilestoneInfo, recipient: Recipient, today: date, policy: Policy) -> dict[str, Any]:
     """Everything a template shows about one milestone, in the recipient's language."""
+    key = (m.kind, m.date, m.procedure, m.title_type, recipient.language,
+           recipient.department, today, id(policy))
+    hit = _DESCRIBED.get(key)
+    if hit is not None and hit[0] is policy:
+        return dict(hit[1])
+    described = _describe(m, recipient, today, policy)
+    if len(_DESCRIBED) >= _DESCRIBED_MAX:
+        _DESCRIBED.clear()
+    _DESCRIBED[key] = (policy, described)
+    return dict(described)
+
+
+def _describe(m: MilestoneInfo, recipient: Recipient, today: date,
+              policy: Policy) -> dict[str, Any]:
     lang = recipient.language
     fee = _late_fee(policy, today)
     past = m.date < today
@@ -263,6 +320,24 @@ def _ics_fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8")
 
 
+def _ics_lines(*lines: str) -> str:
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+@lru_cache(maxsize=4096)
+def _event_body(day: date, name: str, description: str) -> str:
+    """The lines of an event that students share (the same milestone, day and texts):
+    escaped and folded once per run, not once per e-mail."""
+    return _ics_lines(
+        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_ics_text(name)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    )
+
+
 def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], today: date,
                   policy: Policy, settings: Settings) -> Attachment:
     """An .ics file (RFC 5545) with the upcoming milestones: all-day events with stable UIDs,
@@ -274,30 +349,24 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
     lang = recipient.language
     domain = settings.mail_from.rsplit("@", 1)[-1]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
+    text = _ics_lines(
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tracker//residence-permit deadlines//EN",
         "METHOD:PUBLISH", "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(gettext('mail.calendar_name', lang))}",
-    ]
+    )
     disclaimer = gettext("mail.disclaimer", lang)
     for m in milestones:
         if m.date < today:
             continue
         info = describe(m, recipient, today, policy)
         description = [info["todo"], *([info["where"]] if info["where"] else []), disclaimer]
-        lines += [
+        text += _ics_lines(
             "BEGIN:VEVENT",
             f"UID:tracker-{m.case_id}-{m.kind}-{m.date.isoformat()}@{domain}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{m.date.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(m.date + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ics_text(info['name'])}",
-            f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    content = "".join(_ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
+        ) + _event_body(m.date, info["name"], "\n".join(description))
+    text += _ics_lines("END:VCALENDAR")
+    content = text.encode("utf-8")
     return Attachment(
         filename=gettext("mail.calendar_file", lang), content=content,
         maintype="text", subtype="calendar",

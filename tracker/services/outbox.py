@@ -8,32 +8,80 @@ same message twice. Delivery (claiming rows, sending, retrying) is in tracker.se
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.mail.message import (
-    Attachment,
-    build_message,
-    header_safe,
-    new_message_id,
-    serialise,
-)
+from tracker.mail.message import Attachment, header_safe, new_message_id, render_message
 from tracker.models import OutboxMessage, utcnow
 
 
-def _insert_ignoring_duplicates(session: Session, values: dict[str, Any]) -> bool:
-    """Insert one outbox row unless its key exists; True when this call inserted it."""
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to put in the outbox under `key` (see `enqueue_many`)."""
+
+    key: str
+    kind: str
+    to_address: str
+    language: str
+    subject: str
+    text: str
+    html: str | None = None
+    student_id: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+
+def _row(sender: str, item: Outgoing, now: datetime) -> dict[str, Any]:
+    """The outbox row of `item`: the message is built and serialised once, here, and sent
+    as stored (a retry re-sends the same bytes, with the same Message-ID)."""
+    message_id = new_message_id(sender)
+    raw = render_message(
+        sender=sender, to=item.to_address, subject=item.subject, text=item.text,
+        html=item.html, message_id=message_id, language=item.language, kind=item.kind,
+        headers=item.headers, attachments=item.attachments,
+    )
+    return {
+        "key": item.key, "kind": item.kind, "student_id": item.student_id,
+        "to_address": header_safe(item.to_address), "language": item.language,
+        "subject": header_safe(item.subject)[:300], "message_id": message_id,
+        "raw": raw, "state": "pending", "attempts": 0,
+        "next_attempt_at": now, "created_at": now,
+    }
+
+
+def _insert_statement(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: SQLAlchemy 2.1 reports rowcount -1 for this INSERT on psycopg,
-    # which would make a duplicate look created.
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+    # which would make a duplicate look created. A key that exists returns no row.
+    return insert(OutboxMessage.__table__).on_conflict_do_nothing(
         index_elements=["key"]
-    ).returning(OutboxMessage.id)
-    return session.execute(statement).first() is not None
+    ).returning(OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.key)
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` are in the outbox already (so that their message is not built)."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    return set(session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(wanted))))
+
+
+def enqueue_many(session: Session, sender: str, items: Sequence[Outgoing]) -> dict[str, int]:
+    """Store many messages with one INSERT … ON CONFLICT (key) DO NOTHING (executemany);
+    return key -> id of the rows this call created. A key that exists (an earlier run, a
+    concurrent planner) keeps what was recorded first."""
+    if not items:
+        return {}
+    now = utcnow()
+    rows = [_row(sender, item, now) for item in items]
+    result = session.connection().execute(_insert_statement(session), rows)
+    return {key: message_id for message_id, key in result.all()}
 
 
 def enqueue(
@@ -58,20 +106,11 @@ def enqueue(
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
     if existing is not None:
         return existing, False
-    message_id = new_message_id(sender)
-    message = build_message(
-        sender=sender, to=to_address, subject=subject, text=text, html=html,
-        message_id=message_id, language=language, kind=kind, headers=headers,
-        attachments=attachments,
-    )
-    now = utcnow()
-    created = _insert_ignoring_duplicates(session, {
-        "key": key, "kind": kind, "student_id": student_id,
-        "to_address": header_safe(to_address), "language": language,
-        "subject": header_safe(subject)[:300], "message_id": message_id,
-        "raw": serialise(message), "state": "pending", "attempts": 0,
-        "next_attempt_at": now, "created_at": now,
-    })
+    created = enqueue_many(session, sender, [Outgoing(
+        key=key, kind=kind, to_address=to_address, language=language, subject=subject,
+        text=text, html=html, student_id=student_id, headers=tuple(headers),
+        attachments=tuple(attachments),
+    )])
     row = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
     assert row is not None  # inserted now or by a concurrent process: it exists either way
-    return row, created
+    return row, key in created

@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -46,6 +46,7 @@ from tracker.mail.reminders import (
     DigestLine,
     MilestoneInfo,
     Recipient,
+    Rendered,
     render_digest,
     render_reminder,
     render_welcome,
@@ -57,7 +58,7 @@ from tracker.rules.policy import Policy
 from tracker.runtime import Runtime
 from tracker.services.cases import evaluate_case, on_case_changed, refresh_stale_cases
 from tracker.services.delivery import DeliveryReport, deliver_due, deliver_messages
-from tracker.services.outbox import enqueue
+from tracker.services.outbox import Outgoing, enqueue, enqueue_many, existing_keys
 from tracker.services.registration import purge_unconfirmed
 from tracker.services.tokens import make_token
 from tracker.settings import Settings
@@ -390,9 +391,19 @@ def _due_student_ids(session: Session, today: date, after: int, limit: int) -> l
     ))
 
 
+@dataclass
+class _Batch:
+    """What one batch of students decided, written with a few statements at its end."""
+
+    superseded: list[int] = field(default_factory=list)
+    # Each e-mail with the ids of the reminders it covers.
+    mails: list[tuple[Outgoing, list[int]]] = field(default_factory=list)
+
+
 def _plan_student(session: Session, student: Student, due: list[Reminder],
                   cases: dict[int, Case], recorded: dict[tuple[int, str, date], date],
-                  today: date, policy: Policy, settings: Settings, report: PlanReport) -> None:
+                  today: date, policy: Policy, settings: Settings, report: PlanReport,
+                  batch: _Batch, existing: set[str]) -> None:
     evaluations = {cid: evaluate_case(case, today) for cid, case in cases.items()}
     valid = {
         (cid, m.kind, m.date)
@@ -405,24 +416,21 @@ def _plan_student(session: Session, student: Student, due: list[Reminder],
     for r in due:
         groups[(r.case_id, r.milestone_kind, r.milestone_date)].append(r)
     latest: list[Reminder] = []
-    superseded: list[int] = []
     for group, items in groups.items():
         items.sort(key=lambda r: (r.due_on, r.offset_days))
         # Rule 3 also against what already went out: never an older reminder after a newer.
         newest_recorded = recorded.get(group)
         if newest_recorded is not None and items[-1].due_on <= newest_recorded:
-            superseded += [r.id for r in items]
+            batch.superseded += [r.id for r in items]
             continue
         latest.append(items[-1])
-        superseded += [r.id for r in items[:-1]]
-    if superseded:
-        report.skipped += session.execute(
-            update(Reminder).where(Reminder.id.in_(superseded), Reminder.state == "pending",
-                                   Reminder.message_id.is_(None))
-            .values(state="skipped", reason="superseded", updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        batch.superseded += [r.id for r in items[:-1]]
     if not latest:
+        return
+    key = reminder_message_key(student.id, today)
+    if key in existing:
+        # Rule 4: today's e-mail exists (an earlier run or another planner); these wait.
+        report.deferred += 1
         return
     latest.sort(key=lambda r: (r.milestone_date, r.milestone_kind))
     infos = {(cid, m.kind, m.date): m
@@ -432,25 +440,50 @@ def _plan_student(session: Session, student: Student, due: list[Reminder],
     upcoming = sorted((m for m in infos.values() if m.date >= today), key=lambda m: m.date)
     recipient = _recipient(student, settings)
     rendered = render_reminder(recipient, covered, upcoming, today, policy, settings)
-    message, created = enqueue(
-        session, key=reminder_message_key(student.id, today), kind="reminder",
-        sender=settings.mail_from, to_address=student.email, language=recipient.language,
+    batch.mails.append((_outgoing(key, "reminder", student, recipient.language, rendered),
+                        [r.id for r in latest]))
+
+
+def _outgoing(key: str, kind: str, student: Student, language: str,
+              rendered: Rendered) -> Outgoing:
+    return Outgoing(
+        key=key, kind=kind, to_address=student.email, language=language,
         subject=rendered.subject, text=rendered.text, html=rendered.html,
         student_id=student.id, headers=rendered.headers, attachments=rendered.attachments,
     )
-    if not created:
-        # Rule 4: today's e-mail exists (an earlier run or another planner); these wait.
-        report.deferred += 1
+
+
+def _store_batch(session: Session, batch: _Batch, settings: Settings,
+                 report: PlanReport) -> None:
+    """Rules 3, 4 and 7 for a batch: superseded reminders recorded as skipped, the e-mails
+    inserted (a key that exists inserts nothing), the reminders they cover attached to them.
+    Each UPDATE re-checks that the reminder is still pending and unattached, as a concurrent
+    planner may have taken it meanwhile."""
+    now = utcnow()
+    table = Reminder.__table__
+    still_free = (table.c.id == bindparam("b_reminder"), table.c.state == "pending",
+                  table.c.message_id.is_(None))
+    # Both UPDATEs go by primary key, one row each (executemany, whose rowcounts both
+    # drivers sum): with `id IN (...)` beside the state condition, SQLite's planner walks
+    # the (state, due_on) index, i.e. every pending reminder.
+    if batch.superseded:
+        report.skipped += session.connection().execute(
+            update(table).where(*still_free)
+            .values(state="skipped", reason="superseded", updated_at=now),
+            [{"b_reminder": reminder_id} for reminder_id in batch.superseded]).rowcount
+    created = enqueue_many(session, settings.mail_from, [mail for mail, _ in batch.mails])
+    report.deferred += len(batch.mails) - len(created)
+    links = [{"b_message": created[mail.key], "b_reminder": reminder_id}
+             for mail, reminder_ids in batch.mails if mail.key in created
+             for reminder_id in reminder_ids]
+    if not links:
         return
-    attached = session.execute(
-        update(Reminder).where(Reminder.id.in_([r.id for r in latest]),
-                               Reminder.state == "pending", Reminder.message_id.is_(None))
-        .values(message_id=message.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    report.planned += 1
-    report.reminders += attached
-    report.message_ids.append(message.id)
+    report.reminders += session.connection().execute(
+        update(table).where(*still_free)
+        .values(message_id=bindparam("b_message"), updated_at=now), links).rowcount
+    ids = sorted(created.values())
+    report.planned += len(ids)
+    report.message_ids += ids
 
 
 def _plan_welcomes(session: Session, today: date, policy: Policy, settings: Settings,
@@ -474,23 +507,19 @@ def _plan_welcomes(session: Session, today: date, policy: Policy, settings: Sett
             select(Student).where(Student.id.in_(ids))
             .options(selectinload(Student.cases).joinedload(Case.title))
         ).all()
-        for student in students:
-            message = enqueue_welcome(session, student, today=today, policy=policy,
-                                      settings=settings)
-            if message is not None:
-                report.planned += 1
-                report.welcomes += 1
-                report.message_ids.append(message.id)
+        mails = [m for m in (welcome_message(s, today=today, policy=policy, settings=settings)
+                             for s in students) if m is not None]
+        created = enqueue_many(session, settings.mail_from, mails)
+        report.planned += len(created)
+        report.welcomes += len(created)
+        report.message_ids += sorted(created.values())
         _end_batch(session, commit)
 
 
-def enqueue_welcome(session: Session, student: Student, *, today: date, policy: Policy,
-                    settings: Settings) -> OutboxMessage | None:
-    """Rule 5: the student's one welcome e-mail, listing their deadlines. Returns the new
-    outbox row, or None when it exists already or the address may not be written to.
-
-    The daily run sends the welcomes it finds missing; the web layer may call this right
-    after a student confirms their address, then `deliver_messages([row.id])`."""
+def welcome_message(student: Student, *, today: date, policy: Policy,
+                    settings: Settings) -> Outgoing | None:
+    """Rule 5: the student's one welcome e-mail, listing their deadlines; None when the
+    address may not be written to."""
     if not is_mailable(student) or not student.reminders_enabled:
         return None
     milestones: list[MilestoneInfo] = []
@@ -499,13 +528,23 @@ def enqueue_welcome(session: Session, student: Student, *, today: date, policy: 
         milestones = _milestone_infos(case, evaluate_case(case, today))
     rendered = render_welcome(_recipient(student, settings), milestones, today, policy,
                               settings)
-    message, created = enqueue(
-        session, key=welcome_key(student.id), kind="welcome", sender=settings.mail_from,
-        to_address=student.email, language=student.language, subject=rendered.subject,
-        text=rendered.text, html=rendered.html, student_id=student.id,
-        headers=rendered.headers, attachments=rendered.attachments,
-    )
-    return message if created else None
+    return _outgoing(welcome_key(student.id), "welcome", student, student.language, rendered)
+
+
+def enqueue_welcome(session: Session, student: Student, *, today: date, policy: Policy,
+                    settings: Settings) -> OutboxMessage | None:
+    """`welcome_message` put in the outbox. Returns the new outbox row, or None when it
+    exists already or the address may not be written to.
+
+    The daily run sends the welcomes it finds missing; the web layer may call this right
+    after a student confirms their address, then `deliver_messages([row.id])`."""
+    if existing_keys(session, [welcome_key(student.id)]):
+        return None
+    mail = welcome_message(student, today=today, policy=policy, settings=settings)
+    if mail is None:
+        return None
+    created = enqueue_many(session, settings.mail_from, [mail])
+    return session.get(OutboxMessage, created[mail.key]) if mail.key in created else None
 
 
 def _end_batch(session: Session, commit: bool) -> None:
@@ -561,6 +600,9 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
         by_student: dict[int, list[Reminder]] = defaultdict(list)
         for r in due_rows:
             by_student[r.student_id].append(r)
+        existing = existing_keys(session, [reminder_message_key(sid, today)
+                                           for sid in by_student])
+        batch = _Batch()
         for student_id in student_ids:
             due = by_student.get(student_id, [])
             if not due:
@@ -568,7 +610,8 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
             student = cases[due[0].case_id].student
             student_cases = {r.case_id: cases[r.case_id] for r in due}
             _plan_student(session, student, due, student_cases, recorded, today, policy,
-                          settings, report)
+                          settings, report, batch, existing)
+        _store_batch(session, batch, settings, report)
         _end_batch(session, commit)
 
     # A student registered today may get their welcome and a reminder e-mail the same day.
