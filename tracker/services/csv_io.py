@@ -483,17 +483,15 @@ class _Importer:
             for sid, s in with_title
         ])
         # sync_case(notify=True) would call the hooks (the reminder planner) for each new case;
-        # the cases were synced with notify=False above, so the hooks run here, once per case.
-        hooks = list(case_service._case_changed_hooks)
-        if hooks:
+        # the cases were synced with notify=False above, so the hooks hear of them here, in
+        # bulk (one query and one insert per batch for the reminders, not three per case).
+        if case_service._case_changed_hooks:
             cases = session.scalars(
                 select(Case).where(Case.student_id.in_([sid for sid, _ in with_title]))
                 .order_by(Case.id)
                 .options(joinedload(Case.student), joinedload(Case.title))
             ).all()
-            for case in cases:
-                for hook in hooks:
-                    hook(session, case, self.today)
+            case_service.notify_cases_created(session, cases, self.today)
             session.flush()
 
     def _release(self) -> None:

@@ -55,7 +55,12 @@ from tracker.policy import SESSION_INFO_KEY, policy_of
 from tracker.rules.milestones import HARD_DEADLINE_KINDS, Evaluation
 from tracker.rules.policy import Policy
 from tracker.runtime import Runtime
-from tracker.services.cases import evaluate_case, on_case_changed, refresh_stale_cases
+from tracker.services.cases import (
+    evaluate_case,
+    on_case_changed,
+    on_cases_created,
+    refresh_stale_cases,
+)
 from tracker.services.delivery import DeliveryReport, deliver_due, deliver_messages
 from tracker.services.outbox import enqueue
 from tracker.services.registration import purge_unconfirmed
@@ -303,6 +308,12 @@ def arm_case(session: Session, case: Case, today: date, policy: Policy | None = 
 @on_case_changed
 def _rearm_on_change(session: Session, case: Case, today: date) -> None:
     arm_case(session, case, today)
+
+
+@on_cases_created(_rearm_on_change)
+def _arm_new_cases(session: Session, cases: Sequence[Case], today: date) -> None:
+    # New students have no previous case whose reminders arm_case would cancel.
+    arm_cases(session, cases, today)
 
 
 def ensure_armed(session: Session, today: date, policy: Policy,
