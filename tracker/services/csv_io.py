@@ -24,14 +24,15 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, BinaryIO, TextIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.i18n import DEFAULT_LANGUAGE
-from tracker.models import Base, Case, ResidenceTitle, Student
+from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules.titles import CaseStatus
 from tracker.services import cases as case_service
 from tracker.services.audit import record_audit
+from tracker.services.bulk import bulk_insert
 from tracker.services.cases import sync_case
 from tracker.services.records import (
     CSV_COLUMNS,
@@ -464,7 +465,7 @@ class _Importer:
         if not students:
             return
         session = self.session
-        _bulk_insert(session, Student, [s.values for s in students])
+        bulk_insert(session, Student.__table__, [s.values for s in students])
         student_ids = dict(session.execute(
             select(Student.student_number, Student.id)
             .where(Student.student_number.in_([s.values["student_number"] for s in students]))
@@ -472,13 +473,13 @@ class _Importer:
         with_title = [(student_ids[s.values["student_number"]], s) for s in students if s.title]
         if not with_title:
             return
-        _bulk_insert(session, ResidenceTitle,
+        bulk_insert(session, ResidenceTitle.__table__,
                      [{**s.title, "student_id": sid} for sid, s in with_title])
         title_ids = dict(session.execute(
             select(ResidenceTitle.student_id, ResidenceTitle.id)
             .where(ResidenceTitle.student_id.in_([sid for sid, _ in with_title]))
         ).all())
-        _bulk_insert(session, Case, [
+        bulk_insert(session, Case.__table__, [
             {**s.case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
             for sid, s in with_title
         ])
@@ -497,41 +498,6 @@ class _Importer:
     def _release(self) -> None:
         """Keep memory flat: the batch's objects are written; let them go."""
         _release(self.session, self.caller_identities)
-
-
-def _bulk_insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of one table in the session's transaction, as fast as the backend
-    allows; the caller reads the new ids back by key.
-
-    PostgreSQL: COPY (psycopg's executemany sends one statement per row, and SQLAlchemy's
-    multi-row INSERT makes psycopg parse a huge query string). SQLite: executemany, which
-    the sqlite3 module runs in C."""
-    table = model.__table__
-    names = list(rows[0])
-    # The columns' Python-side defaults (timestamps, flags), as an ORM insert would set them.
-    defaults = {
-        column.name: column.default
-        for column in table.columns
-        if column.name not in names and column.default is not None and not column.primary_key
-    }
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    columns = names + list(defaults)
-    statement = "COPY {} ({}) FROM STDIN".format(
-        table.name, ", ".join(f'"{name}"' for name in columns))
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            extra = [_default_value(default) for default in defaults.values()]
-            copy.write_row([row[name] for name in names] + extra)
-
-
-def _default_value(default: Any) -> Any:
-    # SQLAlchemy wraps a callable default to take the execution context; ours ignore it.
-    return default.arg(None) if default.is_callable else default.arg
 
 
 def _release(session: Session, keep: set[object]) -> None:

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.i18n import format_day, gettext
@@ -55,6 +55,7 @@ from tracker.policy import SESSION_INFO_KEY, policy_of
 from tracker.rules.milestones import HARD_DEADLINE_KINDS, Evaluation
 from tracker.rules.policy import Policy
 from tracker.runtime import Runtime
+from tracker.services.bulk import bulk_insert
 from tracker.services.cases import (
     evaluate_case,
     on_case_changed,
@@ -171,10 +172,6 @@ def policy_fingerprint(policy: Policy) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _milestone_infos(case: Case, evaluation: Evaluation) -> list[MilestoneInfo]:
     return [
         MilestoneInfo(case.id, m.kind, m.date, evaluation.procedure.value,
@@ -285,11 +282,9 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
             .values(state="pending", reason=None, message_id=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-    if rows:
-        # executemany (batched by the driver layer), not one giant multi-VALUES statement,
-        # whose compilation alone costs seconds.
-        session.connection().execute(_insert(session)(Reminder.__table__)
-                                     .on_conflict_do_nothing(index_elements=["key"]), rows)
+    # A bulk import arms about eight reminders per case: the fastest insert each backend has
+    # (a planner arming the same case concurrently inserts nothing twice).
+    bulk_insert(session, Reminder.__table__, rows, skip_conflicts_on="key")
     return len(rows)
 
 
