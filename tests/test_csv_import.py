@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
@@ -327,9 +328,10 @@ def test_import_arms_the_reminders_of_every_new_case(
     batches: list[int] = []
     real_arm_cases = reminders.arm_cases
 
-    def counting_arm_cases(hook_session: Session, cases: Sequence[Case], today: date) -> int:
+    def counting_arm_cases(hook_session: Session, cases: Sequence[Case], today: date,
+                           **options: Any) -> int:
         batches.append(len(cases))
-        return real_arm_cases(hook_session, cases, today)
+        return real_arm_cases(hook_session, cases, today, **options)
 
     monkeypatch.setattr(reminders, "arm_cases", counting_arm_cases)
     rows = list(demo_rows(300, seed=5, today=TODAY))

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student
+from tracker.rules import Evaluation
 from tracker.rules.titles import CaseStatus
 from tracker.services import cases as case_service
 from tracker.services.audit import record_audit
@@ -310,6 +311,7 @@ class _NewStudent:
     values: dict[str, Any]
     title: dict[str, Any] | None = None
     case: dict[str, Any] | None = None
+    evaluation: Evaluation | None = None  # the case's, for the hooks (no second evaluation)
 
 
 class _Importer:
@@ -457,7 +459,8 @@ class _Importer:
             )
             # The one place that maps the rules' evaluation to the case's stored columns; the
             # hooks run after the insert, below, when the case exists.
-            sync_case(self.session, draft, self.today, notify=False)  # type: ignore[arg-type]
+            new.evaluation = sync_case(self.session, draft, self.today,  # type: ignore[arg-type]
+                                       notify=False)
             new.case = draft.columns()
         return new
 
@@ -490,9 +493,11 @@ class _Importer:
             cases = session.scalars(
                 select(Case).where(Case.student_id.in_([sid for sid, _ in with_title]))
                 .order_by(Case.id)
-                .options(joinedload(Case.student), joinedload(Case.title))
+                .options(joinedload(Case.student))
             ).all()
-            case_service.notify_cases_created(session, cases, self.today)
+            by_student = {sid: s.evaluation for sid, s in with_title if s.evaluation}
+            evaluations = {case.id: by_student[case.student_id] for case in cases}
+            case_service.notify_cases_created(session, cases, evaluations, self.today)
             session.flush()
 
     def _release(self) -> None:

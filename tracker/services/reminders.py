@@ -29,7 +29,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -238,17 +238,23 @@ def cancel_reminders(session: Session, ids: Sequence[int], reason: str) -> int:
 
 
 def arm_cases(session: Session, cases: Sequence[Case], today: date,
-              policy: Policy | None = None) -> int:
+              policy: Policy | None = None, *, created: bool = False,
+              evaluations: Mapping[int, Evaluation] | None = None) -> int:
     """Bring each case's pending reminders in line with its milestones (rules 1, 2, 6), with
-    one query and one insert for the whole list. Returns how many reminders were armed."""
+    one query and one insert for the whole list. Returns how many reminders were armed.
+
+    `created`: the cases were created in this transaction, so they have no reminder yet and
+    no other process can see them (nothing to look up, and no key can clash). `evaluations`:
+    the rules' evaluation of each case on `today`, by case id, when the caller has it."""
     policy = policy or policy_of(session)
     if not cases:
         return 0
     existing: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(
+    rows_found = () if created else session.execute(
         select(Reminder.id, Reminder.case_id, Reminder.key, Reminder.state, Reminder.reason)
         .where(Reminder.case_id.in_([c.id for c in cases]))
-    ):
+    )
+    for row in rows_found:
         existing[row.case_id].append(row)
     stale: dict[str, list[int]] = defaultdict(list)
     revive: list[int] = []
@@ -259,8 +265,8 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
         if not _case_wants_reminders(case):
             stale["procedure_done"] += [r.id for r in known if r.state == "pending"]
             continue
-        wanted = desired_reminders(case, evaluate_case(case, today), policy,
-                                   case.student.registered_on)
+        evaluation = evaluations[case.id] if evaluations else evaluate_case(case, today)
+        wanted = desired_reminders(case, evaluation, policy, case.student.registered_on)
         stale["date_changed"] += [r.id for r in known
                                   if r.state == "pending" and r.key not in wanted]
         # A date corrected back to what it was: its reminders come back (never sent or
@@ -284,7 +290,7 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
         )
     # A bulk import arms about eight reminders per case: the fastest insert each backend has
     # (a planner arming the same case concurrently inserts nothing twice).
-    bulk_insert(session, Reminder.__table__, rows, skip_conflicts_on="key")
+    bulk_insert(session, Reminder.__table__, rows, skip_conflicts_on=None if created else "key")
     return len(rows)
 
 
@@ -306,9 +312,10 @@ def _rearm_on_change(session: Session, case: Case, today: date) -> None:
 
 
 @on_cases_created(_rearm_on_change)
-def _arm_new_cases(session: Session, cases: Sequence[Case], today: date) -> None:
+def _arm_new_cases(session: Session, cases: Sequence[Case],
+                   evaluations: Mapping[int, Evaluation], today: date) -> None:
     # New students have no previous case whose reminders arm_case would cancel.
-    arm_cases(session, cases, today)
+    arm_cases(session, cases, today, created=True, evaluations=evaluations)
 
 
 def ensure_armed(session: Session, today: date, policy: Policy,
