@@ -365,6 +365,25 @@ def test_import_arms_the_reminders_of_every_new_case(
     assert stored() == bulk
 
 
+def test_sqlite_page_cache_is_only_enlarged_during_the_import(session: Session) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PRAGMA cache_size is SQLite's; PostgreSQL's import changes no setting")
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    seen: list[int] = []
+
+    def hook(hook_session: Session, case: Case, today: date) -> None:
+        seen.append(hook_session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+
+    case_service._case_changed_hooks.append(hook)
+    try:
+        run_import(session, csv_text([student_row("1001")]))
+    finally:
+        case_service._case_changed_hooks.remove(hook)
+    assert seen and seen[0] < 0 and seen[0] != before  # negative: a size in KiB
+    assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
 def test_bulk_path_writes_what_apply_record_writes(session: Session) -> None:
     """The import's shortcut for new students gives the same rows as apply_record, over a
     demo mix of every title type, procedure and flag."""

@@ -14,12 +14,34 @@ The caller reads the new ids back by key when it needs them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+# SQLite's page cache for a large import, in KiB (PRAGMA cache_size takes negative KiB). The
+# default 2 MB holds a small part of the indexes of a million reminders; each page that misses
+# is a system call: a 50,000-row import went from 26 s user + 5 s system to 21 s + 1 s.
+_IMPORT_CACHE_KIB = 128 * 1024
+
+
+@contextmanager
+def large_cache(session: Session) -> Iterator[None]:
+    """A bigger SQLite page cache while the block runs, then the connection's own again (the
+    pooled connection outlives the import). Nothing to do on PostgreSQL."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or 0)}")
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,

@@ -33,7 +33,7 @@ from tracker.rules import Evaluation
 from tracker.rules.titles import CaseStatus
 from tracker.services import cases as case_service
 from tracker.services.audit import record_audit
-from tracker.services.bulk import bulk_insert
+from tracker.services.bulk import bulk_insert, large_cache
 from tracker.services.cases import sync_case
 from tracker.services.records import (
     CSV_COLUMNS,
@@ -326,16 +326,17 @@ class _Importer:
 
     def run(self, rows: Iterable[Row]) -> None:
         batch: list[tuple[int, StudentRecord]] = []
-        for line, raw in rows:
-            record = self._parse(line, raw)
-            if record is None:
-                continue
-            batch.append((line, record))
-            if len(batch) >= BATCH_SIZE:
+        with large_cache(self.session):
+            for line, raw in rows:
+                record = self._parse(line, raw)
+                if record is None:
+                    continue
+                batch.append((line, record))
+                if len(batch) >= BATCH_SIZE:
+                    self._write_batch(batch)
+                    batch = []
+            if batch:
                 self._write_batch(batch)
-                batch = []
-        if batch:
-            self._write_batch(batch)
 
     def _reject(self, line: int, error: FieldError) -> None:
         self.report.rejected.append(RejectedRow(line, error.field, error.message("en"), error))
