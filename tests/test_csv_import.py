@@ -4,19 +4,24 @@ transactions, upserts, and the fast paths' equivalence with apply_record."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, joinedload
 
 from tests.fixtures_csv import counts, csv_text, student_row
-from tracker.models import Case, ResidenceTitle, Student
+from tracker.models import Case, Reminder, ResidenceTitle, Student
+from tracker.policy import policy_of
 from tracker.services import cases as case_service
+from tracker.services import csv_io, reminders
 from tracker.services.csv_io import ImportReport, import_rows, import_students_csv
 from tracker.services.demo import demo_rows
 from tracker.services.records import parse_record
+from tracker.services.reminders import arm_case, desired_reminders
 from tracker.services.students import Outcome, apply_record, record_of
 
 TODAY = date(2026, 9, 1)
@@ -312,6 +317,71 @@ def test_case_changed_hooks_see_every_new_case(session: Session) -> None:
     assert seen[2][0] == seen[0][0]
     assert {kind for _, kind, _ in seen} == {"renewal_window_opens"}
     assert {today for _, _, today in seen} == {TODAY}
+
+
+def test_import_arms_the_reminders_of_every_new_case(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import arms new cases in bulk (one hook call per batch): it must store exactly the
+    reminders that arming each case on its own stores, for a demo mix over several batches."""
+    monkeypatch.setattr(csv_io, "BATCH_SIZE", 70)
+    batches: list[int] = []
+    real_arm_cases = reminders.arm_cases
+
+    def counting_arm_cases(hook_session: Session, cases: Sequence[Case], today: date,
+                           **options: Any) -> int:
+        batches.append(len(cases))
+        return real_arm_cases(hook_session, cases, today, **options)
+
+    monkeypatch.setattr(reminders, "arm_cases", counting_arm_cases)
+    rows = list(demo_rows(300, seed=5, today=TODAY))
+    report = import_rows(session, enumerate(rows, start=2), today=TODAY, dry_run=False)
+    assert (report.created, report.rejected) == (300, [])
+    session.commit()
+    monkeypatch.undo()
+    assert len(batches) == 5  # once per batch of 70 rows, not once per case
+
+    def stored() -> set[tuple[str, int, int, date, str]]:
+        return {tuple(row) for row in session.execute(select(
+            Reminder.key, Reminder.student_id, Reminder.case_id, Reminder.due_on, Reminder.state,
+        ))}
+
+    bulk = stored()
+    cases = session.scalars(select(Case).options(joinedload(Case.student),
+                                                 joinedload(Case.title))).all()
+    wanted = sum(
+        len(desired_reminders(case, case_service.evaluate_case(case, TODAY), policy_of(session),
+                              case.student.registered_on))
+        for case in cases if case.is_open and case.needs_action
+    )
+    assert sum(batches) == len(cases)
+    assert len(bulk) == wanted > 300  # several reminders per open case, none for filed ones
+    assert {case_id for _, _, case_id, _, _ in bulk} < {case.id for case in cases}
+
+    session.execute(delete(Reminder))
+    for case in cases:
+        arm_case(session, case, TODAY)
+    session.commit()
+    assert stored() == bulk
+
+
+def test_sqlite_page_cache_is_only_enlarged_during_the_import(session: Session) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PRAGMA cache_size is SQLite's; PostgreSQL's import changes no setting")
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    seen: list[int] = []
+
+    def hook(hook_session: Session, case: Case, today: date) -> None:
+        seen.append(hook_session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+
+    case_service._case_changed_hooks.append(hook)
+    try:
+        run_import(session, csv_text([student_row("1001")]))
+    finally:
+        case_service._case_changed_hooks.remove(hook)
+    assert seen and seen[0] < 0 and seen[0] != before  # negative: a size in KiB
+    assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
 
 
 def test_bulk_path_writes_what_apply_record_writes(session: Session) -> None:

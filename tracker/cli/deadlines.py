@@ -11,6 +11,8 @@ import click
 
 from tracker.cli import resolve_today, runtime, today_option
 
+_LINES_PER_WRITE = 500
+
 
 @click.group("deadlines", help="Students' deadlines as the rules compute them.")
 def deadlines_group() -> None:
@@ -50,10 +52,18 @@ def show(student_numbers: tuple[str, ...], every: bool, as_json: bool,
     missing: list[str] = []
 
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per line
+    pending: list[str] = []
 
     def emit(entry: dict[str, Any]) -> None:
-        out.write(encode(entry) if as_json else _table_line(entry))
-        out.write("\n")
+        # Written a few hundred lines at a time: one write per line cost more than the JSON.
+        pending.append(encode(entry) if as_json else _table_line(entry))
+        if len(pending) >= _LINES_PER_WRITE:
+            flush()
+
+    def flush() -> None:
+        if pending:
+            out.write("\n".join(pending) + "\n")
+            pending.clear()
 
     if not as_json:
         out.write(f"{'number':<12} {'title':<21} {'procedure':<18} {'status':<13} "
@@ -69,6 +79,7 @@ def show(student_numbers: tuple[str, ...], every: bool, as_json: bool,
                     click.echo(f"tracker: no student with number {number}", err=True)
                 else:
                     emit(found)
+    flush()
     out.flush()
     if missing:
         sys.exit(1)

@@ -7,7 +7,7 @@ planner (DESIGN 6 rule 6: a changed date re-arms reminders, a done procedure can
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -26,6 +26,42 @@ _case_changed_hooks: list[CaseChangedHook] = []
 def on_case_changed(hook: CaseChangedHook) -> CaseChangedHook:
     _case_changed_hooks.append(hook)
     return hook
+
+
+# A bulk import creates thousands of cases at once: calling each hook once per case costs
+# queries per case. A hook may have a bulk form, called once with all the new cases and the
+# rules' evaluation of each (by case id), which the importer has just computed.
+CasesCreatedHook = Callable[[Session, Sequence[Case], Mapping[int, Evaluation], date], None]
+_cases_created_forms: dict[CaseChangedHook, CasesCreatedHook] = {}
+
+
+def on_cases_created(
+    per_case: CaseChangedHook,
+) -> Callable[[CasesCreatedHook], CasesCreatedHook]:
+    """Register the bulk form of the `on_case_changed` hook `per_case`, for new cases only
+    (their students have no earlier case, so the bulk form may skip what concerns one)."""
+
+    def register(bulk: CasesCreatedHook) -> CasesCreatedHook:
+        _cases_created_forms[per_case] = bulk
+        return bulk
+
+    return register
+
+
+def notify_cases_created(session: Session, cases: Sequence[Case],
+                         evaluations: Mapping[int, Evaluation], today: date) -> None:
+    """What `sync_case(notify=True)` tells the hooks, for many cases just created in this
+    transaction and flushed, with `evaluations` as sync_case returned them: each hook's bulk
+    form once, or the hook per case."""
+    if not cases:
+        return
+    for hook in _case_changed_hooks:
+        bulk = _cases_created_forms.get(hook)
+        if bulk is not None:
+            bulk(session, cases, evaluations, today)
+        else:
+            for case in cases:
+                hook(session, case, today)
 
 
 def facts_of(student: Student, title: ResidenceTitle, case: Case) -> CaseFacts:
