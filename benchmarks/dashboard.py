@@ -69,10 +69,12 @@ def populate(url: str, folder: Path, students: int) -> float:
     command.upgrade(alembic_config(url), "head")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_DATABASE_URL=url, TRACKER_INSTANCE_DIR=str(folder / "instance"),
-               TRACKER_SECRET_KEY="benchmark-secret-key-0123456789")
+               TRACKER_SECRET_KEY="benchmark-secret-key-0123456789",
+               # This checkout's code, not whatever the venv's `tracker` script points at.
+               PYTHONPATH=str(REPO))
     started = time.perf_counter()
     subprocess.run(
-        [str(REPO / ".venv" / "bin" / "tracker"), "demo", "--students", str(students),
+        [sys.executable, "-m", "tracker", "demo", "--students", str(students),
          "--seed", str(SEED), "--today", TODAY.isoformat()],
         env=env, check=True, stdout=subprocess.DEVNULL,
     )

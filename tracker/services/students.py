@@ -100,6 +100,23 @@ def start_new_title(
     return case
 
 
+def correct_title(title: ResidenceTitle, record: StudentRecord) -> bool:
+    """Set `title`'s type and dates to the record's (a typing error fixed, not a new card);
+    return whether anything changed. An empty cell erases nothing. The caller re-syncs the
+    case, which re-arms its reminders (DESIGN 6 rule 6)."""
+    changed = False
+    for attr, value in (
+        ("title_type", record.title_type.value if record.title_type else None),
+        ("expires_on", record.title_expires_on),
+        ("valid_from", record.title_valid_from),
+        ("entry_date", record.entry_date),
+    ):
+        if value is not None and getattr(title, attr) != value:
+            setattr(title, attr, value)
+            changed = True
+    return changed
+
+
 def _inherited_entry(student: Student) -> date | None:
     # The date of entry into France does not change with a new card.
     return next((t.entry_date for t in reversed(student.titles) if t.entry_date), None)
@@ -184,14 +201,7 @@ def apply_record(
         )
         if same_title and title is not None:
             # The same title with corrected dates: fix it in place (DESIGN 6 rule 6 re-arms).
-            for attr, value in (
-                ("expires_on", record.title_expires_on),
-                ("valid_from", record.title_valid_from),
-                ("entry_date", record.entry_date),
-            ):
-                if value is not None and getattr(title, attr) != value:
-                    setattr(title, attr, value)
-                    changed = True
+            changed = correct_title(title, record) or changed
         else:
             session.flush()
             case = start_new_title(
