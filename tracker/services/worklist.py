@@ -12,7 +12,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, ResidenceTitle, Student
@@ -90,6 +101,37 @@ def _urgency_condition(urgency: str, today: date) -> ColumnElement[bool]:
         Urgency.FINE.value: and_(acting, not_overdue, not_past_fee, window_closed, not_soon),
     }
     return conditions[urgency]
+
+
+def stored_rank_holds(today: date) -> ColumnElement[bool]:
+    """Whether the urgency the case sync stored is still the urgency on `today`: it was
+    computed on synced_for and holds until urgency_until (rules.urgency_rank_and_change).
+    A case not re-synced since (the daily run has not come yet, a date pinned in the past)
+    falls outside and is recomputed, so the worklist is right whatever the refresh did."""
+    return and_(Case.urgency_rank.is_not(None), Case.synced_for <= today,
+                or_(Case.urgency_until.is_(None), Case.urgency_until > today))
+
+
+def _stored_rank_stale(today: date) -> ColumnElement[bool]:
+    # The negation of stored_rank_holds with SQL's NULLs spelt out (NOT of a NULL is NULL).
+    return or_(Case.urgency_rank.is_(None), Case.synced_for.is_(None), Case.synced_for > today,
+               Case.urgency_until <= today)
+
+
+def _fresh_and_stale(
+    columns: tuple[Any, ...], filters: Filters, today: date, *, with_urgency: bool = True
+) -> tuple[Select[Any], Select[Any]]:
+    """`columns` and the urgency rank (as "rank") of the filtered cases, in two parts: those
+    whose stored rank holds, read as stored, and the few others, through the CASE. Narrowed
+    to `filters.urgency` when `with_urgency`, the first part by its stored rank."""
+    fresh = _filtered(select(*columns, Case.urgency_rank.label("rank")), filters, today) \
+        .where(stored_rank_holds(today))
+    stale = _filtered(select(*columns, urgency_rank_expression(today).label("rank")), filters,
+                      today).where(_stored_rank_stale(today))
+    if with_urgency and filters.urgency:
+        fresh = fresh.where(Case.urgency_rank == URGENCIES.index(filters.urgency))
+        stale = stale.where(_urgency_condition(filters.urgency, today))
+    return fresh, stale
 
 
 @dataclass(frozen=True)
@@ -245,11 +287,10 @@ def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[A
     """Open current cases narrowed by every filter but urgency. Students and titles are
     joined only when a filter or the sort needs them: a count over every open case then
     reads the cases table alone."""
-    # Most cases are open, so an index on is_open only adds a lookup per row; wrapping the
-    # column keeps SQLite's planner from choosing it (a plain scan is ten times faster) while
-    # selective filters (département, dates, search) still drive their own indexes.
+    # `= true` rather than `IS true`: PostgreSQL uses an index only for the former. Both are
+    # the leading columns of ix_cases_worklist, whose order the default sort follows.
     statement = statement.select_from(Case).where(
-        func.coalesce(Case.is_open, False).is_(True), Case.is_current.is_(True))
+        Case.is_open == true(), Case.is_current == true())
     if _needs_student(filters):
         statement = statement.join(Student, Student.id == Case.student_id)
     if filters.title_type:
@@ -330,14 +371,44 @@ def _row(values: Any, today: date) -> WorklistRow:
 
 
 def urgency_counts(session: Session, today: date, filters: Filters | None = None) -> dict[str, int]:
-    """Open cases per urgency (every urgency present, zero included): one query."""
+    """Open cases per urgency (every urgency present, zero included): one grouped query,
+    over the stored rank where it holds (an index read) and the CASE for the few others."""
     filters = filters or Filters()
-    rank = urgency_rank_expression(today).label("rank")
-    statement = _filtered(select(rank, func.count()), filters, today).group_by(rank)
+    fresh, stale = _fresh_and_stale((), filters, today, with_urgency=False)
+    ranks = union_all(fresh, stale).subquery()
+    statement = select(ranks.c.rank, func.count()).group_by(ranks.c.rank)
     counts = dict.fromkeys(URGENCIES, 0)
     for index, count in session.execute(statement):
         counts[URGENCIES[index]] = count
     return counts
+
+
+def _page_ids(filters: Filters, today: date) -> Select[Any]:
+    """The ids of one page in display order. In the default order (urgency, then next
+    milestone) the cases whose stored rank holds are read along ix_cases_worklist and stop
+    after the page; the others get the CASE; the two short lists are merged."""
+    limit, offset = filters.per_page, (filters.page - 1) * filters.per_page
+    if filters.sort != "urgency" or filters.descending:
+        return _ids_statement(filters, today).limit(limit).offset(offset)
+    nulls_last = Case.next_milestone_date.asc().nulls_last()
+    fresh, stale = _fresh_and_stale(
+        (Case.id.label("id"), Case.next_milestone_date.label("next_on")), filters, today)
+    # Each part's first offset + limit rows are enough for the merged page.
+    parts = [
+        select(part.c.id, part.c.rank, part.c.next_on).select_from(part)
+        for part in (
+            fresh.order_by(Case.urgency_rank, nulls_last, Case.id)
+            .limit(offset + limit).subquery(),
+            stale.order_by(urgency_rank_expression(today), nulls_last, Case.id)
+            .limit(offset + limit).subquery(),
+        )
+    ]
+    merged = union_all(*parts).subquery()
+    return (
+        select(merged.c.id)
+        .order_by(merged.c.rank, merged.c.next_on.asc().nulls_last(), merged.c.id)
+        .limit(limit).offset(offset)
+    )
 
 
 def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPage:
@@ -348,11 +419,7 @@ def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPa
     if filters.page > pages:
         filters = replace(filters, page=pages)
     # Sort and cut the page on the narrow id query, then fetch the columns of its rows only.
-    ids = (
-        _ids_statement(filters, today)
-        .limit(filters.per_page)
-        .offset((filters.page - 1) * filters.per_page)
-    )
+    ids = _page_ids(filters, today)
     rows = [_row(values, today) for values in session.execute(_rows_statement(filters, today, ids))]
     return WorklistPage(filters=filters, rows=rows, counts=counts, total=total, today=today)
 
