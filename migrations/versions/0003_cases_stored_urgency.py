@@ -1,12 +1,14 @@
-"""cases: stored urgency (rank and the day it may change) and the worklist's order index
+"""cases: stored urgency (rank, the day it was computed for and the day it may change) and
+the worklist's order index
 
-The worklist sorted and counted every open case by a CASE expression over four date columns
+The worklist sorted and counted every open case by a CASE over four date columns
 (services.worklist), so each page scanned and sorted all of them: 200-300 ms with 100,000
-students. The case sync now stores the urgency as a small integer together with the first day
-it may change; the index (is_current, is_open, urgency_rank, next_milestone_date, id) is the
-default order, so the first page is read in index order and the counts group an index.
-Existing rows are filled in here with the same rule function the sync uses, for the day they
-were last synced; a case never synced keeps NULL, which the worklist recomputes.
+students. The case sync now stores the urgency as a small integer with the range of days it
+holds for; the worklist re-ranks the few cases whose range has ended and reads the rest along
+ix_cases_worklist (is_current, is_open, urgency_rank, next_milestone_date, id), its default
+order, so the first page stops after its rows and the counts group an index.
+Existing rows are ranked here with the rule function the sync uses, for the day they were last
+synced; a case never synced keeps NULL, which the worklist ranks on first use.
 
 Revision ID: 0003
 Revises: 0002
@@ -32,29 +34,32 @@ BATCH = 2000
 def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("urgency_rank", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column("urgency_for", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("urgency_until", sa.Date(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_cases_urgency_for"), ["urgency_for"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_urgency_until"), ["urgency_until"],
                               unique=False)
         batch_op.create_index(
             "ix_cases_worklist",
-            ["is_current", "is_open", "urgency_rank", "next_milestone_date", "id",
-             "urgency_until", "synced_for"],
+            ["is_current", "is_open", "urgency_rank", "next_milestone_date", "id"],
             unique=False,
         )
-    _fill_stored_urgency()
+    _rank_synced_cases()
 
 
-def _fill_stored_urgency() -> None:
+def _rank_synced_cases() -> None:
     cases = sa.table(
         "cases", sa.column("id", sa.Integer), sa.column("needs_action", sa.Boolean),
         sa.column("deadline_on", sa.Date), sa.column("fee_threshold_on", sa.Date),
         sa.column("window_opens_on", sa.Date), sa.column("synced_for", sa.Date),
-        sa.column("urgency_rank", sa.SmallInteger), sa.column("urgency_until", sa.Date),
+        sa.column("urgency_rank", sa.SmallInteger), sa.column("urgency_for", sa.Date),
+        sa.column("urgency_until", sa.Date),
     )
     connection = op.get_bind()
     update = (
         sa.update(cases).where(cases.c.id == sa.bindparam("case_id"))
-        .values(urgency_rank=sa.bindparam("rank"), urgency_until=sa.bindparam("until"))
+        .values(urgency_rank=sa.bindparam("rank"), urgency_for=sa.bindparam("day"),
+                urgency_until=sa.bindparam("until"))
     )
     last_id = 0
     while True:
@@ -72,7 +77,8 @@ def _fill_stored_urgency() -> None:
                 today=row.synced_for, needs_action=bool(row.needs_action),
                 deadline_on=row.deadline_on, fee_threshold_on=row.fee_threshold_on,
                 window_opens_on=row.window_opens_on)
-            values.append({"case_id": row.id, "rank": rank, "until": until})
+            values.append({"case_id": row.id, "rank": rank, "day": row.synced_for,
+                           "until": until})
         connection.execute(update, values)
         last_id = rows[-1].id
 
@@ -81,5 +87,7 @@ def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_worklist")
         batch_op.drop_index(batch_op.f("ix_cases_urgency_until"))
+        batch_op.drop_index(batch_op.f("ix_cases_urgency_for"))
         batch_op.drop_column("urgency_until")
+        batch_op.drop_column("urgency_for")
         batch_op.drop_column("urgency_rank")

@@ -99,9 +99,8 @@ class Case(Base):
         Index("ix_cases_open_next", "is_open", "next_milestone_date"),
         # The worklist's default order (urgency, next milestone, id) over the open current
         # cases, read in index order so the first page stops after its rows.
-        # The last two make it cover the test of whether the stored urgency still holds.
         Index("ix_cases_worklist", "is_current", "is_open", "urgency_rank",
-              "next_milestone_date", "id", "urgency_until", "synced_for"),
+              "next_milestone_date", "id"),
         Index("ix_cases_student_current", "student_id", "is_current"),
     )
 
@@ -131,10 +130,11 @@ class Case(Base):
     flags: Mapped[str] = mapped_column(String(400), default="")
     # The day the derived columns were computed for: the daily run refreshes the stale ones.
     synced_for: Mapped[date | None] = mapped_column(Date)
-    # The urgency on `synced_for` as its index in rules.urgency.URGENCIES, and the first day it
-    # may differ (NULL: never). From synced_for until then the worklist reads it as stored;
-    # outside that span it recomputes it (services.worklist), so a late refresh is never wrong.
+    # The urgency as its index in rules.urgency.URGENCIES, computed on urgency_for and holding
+    # until urgency_until (NULL: for good). The worklist re-ranks a case outside that range
+    # before it sorts and counts on the rank (services.worklist.refresh_urgency).
     urgency_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    urgency_for: Mapped[date | None] = mapped_column(Date, index=True)
     urgency_until: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -63,6 +63,7 @@ def sync_case(session: Session, case: Case, today: date, *, notify: bool = True)
     case.flags = "," + ",".join(result.flags) + "," if result.flags else ""
     case.synced_for = today
     # Stored for the worklist's order and counts (services.worklist).
+    case.urgency_for = today
     case.urgency_rank, case.urgency_until = urgency_rank_and_change(
         today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
         fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on)
