@@ -182,3 +182,67 @@ def test_missing_file_is_a_usage_error(tracker_env: dict[str, str], tmp_path: Pa
     result = run_tracker(tracker_env, "students", "import", str(tmp_path / "nope.csv"))
     assert result.returncode == 2
     assert "nope.csv" in result.stderr
+
+
+def test_contradictions_with_the_file_on_record_exit_1(
+    tracker_env: dict[str, str], tmp_path: Path, session: Session
+) -> None:
+    """The bad inputs that only show against the stored student or today, through the
+    command: each reported with line, column and reason; the stored row unchanged."""
+    first = tmp_path / "first.csv"
+    first.write_text(csv_text([MIXED[3]]), encoding="utf-8")
+    assert run_tracker(tracker_env, "students", "import", str(first),
+                       "--today", TODAY).returncode == 0
+    partial = tmp_path / "partial.csv"
+    partial.write_text(
+        "student_number,email,nationality\r\n"
+        f"1004,{MIXED[3]['email']},DZ\r\n", encoding="utf-8")
+    result = run_tracker(tracker_env, "students", "import", str(partial), "--today", TODAY)
+    assert result.returncode == 1
+    assert "line 2, column title_type: " in result.stderr
+    assert "1968" in result.stderr
+    exported = run_tracker(tracker_env, "students", "export", "-")
+    assert ",MA," in exported.stdout and ",DZ," not in exported.stdout
+
+    later = tmp_path / "later.csv"
+    later.write_text(csv_text([student_row("2001", date_of_birth="2026-12-01", entry_date=""),
+                               student_row("2002", nationality="MA",
+                                           title_type="algerian-certificate")]),
+                     encoding="utf-8")
+    result = run_tracker(tracker_env, "students", "import", str(later), "--today", TODAY)
+    assert result.returncode == 1
+    assert "line 2, column date_of_birth: This date is after today (2026-09-01)." \
+        in result.stderr
+    assert "line 3, column title_type: " in result.stderr
+    assert counts(session) == (1, 1, 1)
+
+
+def test_database_not_upgraded_exits_3_without_traceback(
+    tracker_env: dict[str, str], tmp_path: Path
+) -> None:
+    source = tmp_path / "students.csv"
+    source.write_text(csv_text([student_row("1001")]), encoding="utf-8")
+    env = dict(tracker_env, TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    result = run_tracker(env, "students", "import", str(source), "--today", TODAY)
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert "the database cannot be used: no such table" in result.stderr
+    assert "tracker db upgrade" in result.stderr
+
+
+def test_unreachable_database_exits_3(tracker_env: dict[str, str]) -> None:
+    # Port 9 (discard) has no PostgreSQL listening on this machine: the connection is refused.
+    env = dict(tracker_env, TRACKER_DATABASE_URL="postgresql://postgres@127.0.0.1:9/none")
+    result = run_tracker(env, "deadlines", "show", "--all", "--json")
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert "the database cannot be used" in result.stderr
+
+
+def test_version_is_trackers_own(tracker_env: dict[str, str]) -> None:
+    from tracker import __version__
+
+    result = run_tracker(tracker_env, "--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"tracker {__version__} ")
+    assert "Flask" not in result.stdout

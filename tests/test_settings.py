@@ -151,6 +151,9 @@ def test_database_password_is_not_echoed(base_env: dict[str, str]) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings(dict(base_env, TRACKER_DATABASE_URL="mysql://tracker:hunter2-pw@db/x"))
     assert "hunter2-pw" not in str(caught.value)
+    assert "tracker:" not in str(caught.value)
+    # The scheme is what is wrong: the message shows it.
+    assert "'mysql://db/x'" in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,15 @@ def _email(env: Mapping[str, str], name: str) -> str | None:
     return raw
 
 
+def _without_credentials(url: str) -> str:
+    """The URL as it may be echoed: scheme and host kept (they say what is wrong), the user
+    name and password dropped."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url.rpartition("@")[2]
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
 def _database_url(env: Mapping[str, str], instance_dir: Path) -> str:
     raw = _text(env, "TRACKER_DATABASE_URL")
     if raw is None:
@@ -133,7 +142,7 @@ def _database_url(env: Mapping[str, str], instance_dir: Path) -> str:
     if not (raw.startswith(("sqlite://", "sqlite+pysqlite://"))
             or raw.startswith("postgresql+psycopg://")):
         raise SettingsError(
-            f"TRACKER_DATABASE_URL={raw.split('@')[-1]!r}: expected a sqlite:/// or "
+            f"TRACKER_DATABASE_URL={_without_credentials(raw)!r}: expected a sqlite:/// or "
             "postgresql:// URL"
         )
     return raw

@@ -19,7 +19,8 @@ def students_group() -> None:
 @students_group.command(
     "import",
     help="Import FILE (CSV, UTF-8, comma or semicolon), upserting by student_number. "
-         "Exit status: 0 every row accepted, 1 some rows rejected, 2 file unreadable.",
+         "Exit status: 0 every row accepted, 1 some rows rejected, 2 file unreadable, "
+         "3 database unusable.",
 )
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")

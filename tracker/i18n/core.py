@@ -86,6 +86,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La date de naissance est postérieure à la date d'entrée en France.",
         "en": "The date of birth is after the date of entry into France.",
     },
+    "error.certificate_not_algerian": {
+        "fr": "Le certificat de résidence algérien est réservé aux ressortissants algériens "
+              "(nationalité indiquée : {nationality}).",
+        "en": "The Algerian residence certificate is only for Algerian nationals (nationality "
+              "given: {nationality}).",
+    },
+    "error.minor_visa_adult": {
+        "fr": "Un visa de mineur suppose d'avoir moins de 18 ans à l'arrivée ; cette date de "
+              "naissance donne 18 ans ou plus au {date}.",
+        "en": "A minor's visa means being under 18 on arrival; this date of birth makes the "
+              "student 18 or older on {date}.",
+    },
+    "error.validated_before_arrival": {
+        "fr": "Le visa ne peut pas avoir été validé avant l'arrivée en France ({date}).",
+        "en": "The visa cannot have been validated before the arrival in France ({date}).",
+    },
+    "error.date_after_today": {
+        "fr": "Cette date est postérieure à aujourd'hui ({today}).",
+        "en": "This date is after today ({today}).",
+    },
+    "error.title_dates_without_title": {
+        "fr": "Ces dates décrivent un titre de séjour : indiquez aussi son type (title_type) et "
+              "sa date de fin (title_expires_on).",
+        "en": "These dates describe a residence title: also give its type (title_type) and its "
+              "end date (title_expires_on).",
+    },
+    "error.step_without_title": {
+        "fr": "Aucun titre de séjour n'est enregistré pour cet étudiant : indiquez le titre "
+              "(title_type, title_expires_on) avant cette étape.",
+        "en": "No residence title is on record for this student: give the title (title_type, "
+              "title_expires_on) before this step.",
+    },
     "error.required_for_minor": {
         "fr": "La date de naissance est nécessaire pour un visa de mineur.",
         "en": "The date of birth is needed for a minor's visa.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.rules.dates import eighteenth_birthday
 from tracker.rules.titles import ALGERIA, TitleType, algerian_may_hold
 
 VISA_TITLES = frozenset(
@@ -25,7 +26,12 @@ def title_problems(
     entry_date: date | None,
     nationality: str | None,
     date_of_birth: date | None,
+    validated_on: date | None = None,
+    submitted_on: date | None = None,
+    today: date | None = None,
 ) -> list[Problem]:
+    """What is inconsistent in these facts. With `today`, dates that cannot lie in the future
+    are checked too (the caller that knows the day passes it)."""
     problems: list[Problem] = []
     if valid_from and expires_on and expires_on < valid_from:
         problems.append(("title_expires_on", "error.expiry_before_start",
@@ -46,6 +52,30 @@ def title_problems(
         problems.append(("title_type", "error.algerian_title", {"title_type": title_type.value}))
     if date_of_birth and entry_date and date_of_birth > entry_date:
         problems.append(("date_of_birth", "error.born_after_entry", {}))
+    if (
+        title_type is TitleType.ALGERIAN_CERTIFICATE
+        and nationality
+        and nationality.upper() != ALGERIA
+    ):
+        # R3: the certificate exists only under the Franco-Algerian agreement.
+        problems.append(("title_type", "error.certificate_not_algerian",
+                         {"nationality": nationality.upper()}))
     if title_type is TitleType.VISA_MINOR and date_of_birth is None:
         problems.append(("date_of_birth", "error.required_for_minor", {}))
+    arrival = entry_date or valid_from
+    # R4 is about a student who arrived as a minor: someone already 18 on arrival holds some
+    # other visa, and R4's dates would be meaningless for them.
+    if (title_type is TitleType.VISA_MINOR and date_of_birth and arrival
+            and eighteenth_birthday(date_of_birth) <= arrival):
+        problems.append(("date_of_birth", "error.minor_visa_adult",
+                         {"date": arrival.isoformat()}))
+    if validated_on and arrival and validated_on < arrival:
+        # R1's validation is done online after the entry into France.
+        problems.append(("validated_on", "error.validated_before_arrival",
+                         {"date": arrival.isoformat()}))
+    if today is not None:
+        for field, day in (("date_of_birth", date_of_birth), ("validated_on", validated_on),
+                           ("application_submitted_on", submitted_on)):
+            if day is not None and day > today:
+                problems.append((field, "error.date_after_today", {"today": today.isoformat()}))
     return problems

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Base, Case, ResidenceTitle, Student
 from tracker.rules.titles import CaseStatus
 from tracker.services import cases as case_service
@@ -42,7 +43,13 @@ from tracker.services.records import (
     parse_record,
     search_key,
 )
-from tracker.services.students import Outcome, apply_record, record_of
+from tracker.services.students import (
+    Outcome,
+    apply_record,
+    merged_record,
+    record_of,
+    record_problems,
+)
 
 BATCH_SIZE = 1000
 _CHUNK_SIZE = 1 << 16
@@ -363,10 +370,15 @@ class _Importer:
         for line, record in batch:
             student = existing.get(record.student_number)
             key = email_key(record.email)
-            if student is not None and record_of(student) == record:
+            if student is not None and merged_record(student, record) == record_of(student):
                 self.report.unchanged += 1
                 continue
             if student is None and key not in taken:
+                problems = record_problems(None, record, self.today)
+                for error in problems:
+                    self._reject(line, error)
+                if problems:
+                    continue
                 new_students.append(self._new_student(record))
                 taken.add(key)
                 self.report.created += 1
@@ -417,7 +429,7 @@ class _Importer:
             "date_of_birth": record.date_of_birth,
             "nationality": record.nationality,
             "department": record.department,
-            "language": record.language,
+            "language": record.language or DEFAULT_LANGUAGE,
             "concours_result": record.concours_result.value if record.concours_result else None,
             "registered_on": self.today,
             "source": "import",

@@ -232,7 +232,9 @@ class _Generator:
         else:
             birthday = self.day(-70, 240)
             birth = add_years(birthday, -18)
-        valid_from = self.day(-300, -20)
+        # A minor's visa is used to arrive before the 18th birthday (the entry below comes at
+        # most 20 days after the start).
+        valid_from = min(self.day(-300, -20), add_days(add_years(birth, 18), -21))
         # A visa of one year: some end before the 18th birthday (R4 "visa ends before
         # majority"), most after.
         expires = add_days(add_years(valid_from, 1), -1)

@@ -42,8 +42,14 @@ DATE_COLUMNS = frozenset(
      "application_submitted_on"}
 )
 MAX_LENGTHS = {"student_number": 32, "family_name": 200, "given_name": 200, "email": 320}
-# Codes Babel knows as territories that are not countries a passport is issued by.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+# Codes Babel knows as territories that are not ISO 3166-1 countries a passport is issued by:
+# groupings and private-use codes, and the "exceptionally reserved" codes of territories that
+# belong to a country (Ascension, Clipperton, Sark, Diego Garcia, Ceuta and Melilla, the Canary
+# Islands, Tristan da Cunha). XK (Kosovo) stays: it is user-assigned but in general use.
+_NOT_COUNTRIES = frozenset({
+    "EU", "EZ", "UN", "QO", "XA", "XB", "ZZ",
+    "AC", "CP", "CQ", "DG", "EA", "IC", "TA",
+})
 
 
 @cache
@@ -81,7 +87,8 @@ class StudentRecord:
     date_of_birth: date | None = None
     nationality: str | None = None
     department: str | None = None
-    language: str = "fr"
+    # None: not given (a partial row keeps the stored language; a new student gets French).
+    language: str | None = None
     title_type: TitleType | None = None
     title_valid_from: date | None = None
     title_expires_on: date | None = None
@@ -201,6 +208,11 @@ def parse_record(
         errors.append(field_error("title_expires_on", "error.required"))
     if text["title_expires_on"] and not text["title_type"]:
         errors.append(field_error("title_type", "error.required"))
+    elif not text["title_type"]:
+        # Without the title they belong to, these dates would be dropped without a word.
+        for name in ("title_valid_from", "entry_date"):
+            if text[name]:
+                errors.append(field_error(name, "error.title_dates_without_title"))
 
     if errors:
         return None, errors
@@ -222,5 +234,4 @@ def parse_record(
 
     values["family_name"] = get("family_name") or ""
     values["given_name"] = get("given_name") or ""
-    values["language"] = get("language") or "fr"
     return StudentRecord(**values), []

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student
-from tracker.rules.titles import CaseStatus, ConcoursResult, TitleType
+from tracker.rules.checks import VISA_TITLES, title_problems
+from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
 from tracker.services.cases import sync_case
 from tracker.services.records import (
     FieldError,
@@ -38,6 +40,10 @@ class ApplyResult:
 IDENTITY_FIELDS = (
     "family_name", "given_name", "email", "date_of_birth", "nationality", "department",
     "language", "concours_result",
+)
+TITLE_AND_STEP_FIELDS = (
+    "title_type", "title_valid_from", "title_expires_on", "entry_date", "validated_on",
+    "application_submitted_on",
 )
 
 
@@ -91,7 +97,7 @@ def start_new_title(
             old_case.needs_action = False
     title = ResidenceTitle(
         title_type=title_type.value, valid_from=valid_from, expires_on=expires_on,
-        entry_date=entry_date or _inherited_entry(student), is_current=True,
+        entry_date=entry_date or _inherited_entry(student, title_type), is_current=True,
     )
     student.titles.append(title)
     case = Case(title=title, is_current=True, procedure="renewal", status="todo")
@@ -117,9 +123,83 @@ def correct_title(title: ResidenceTitle, record: StudentRecord) -> bool:
     return changed
 
 
-def _inherited_entry(student: Student) -> date | None:
-    # The date of entry into France does not change with a new card.
+def _inherited_entry(student: Student, title_type: TitleType) -> date | None:
+    """The date of entry into France does not change with a new card; a new visa, though,
+    is used for a new entry, whose date the old title cannot tell (R1 counts from it)."""
+    if title_type in VISA_TITLES:
+        return None
     return next((t.entry_date for t in reversed(student.titles) if t.entry_date), None)
+
+
+def _same_title(title: ResidenceTitle | None, record: StudentRecord) -> bool:
+    """The record describes the current title (dates to correct), not a new one."""
+    return (
+        title is not None
+        and record.title_type is not None
+        and title.title_type == record.title_type.value
+        and (record.title_valid_from is None or title.valid_from == record.title_valid_from)
+    )
+
+
+def merged_record(student: Student | None, record: StudentRecord) -> StudentRecord:
+    """The student's record as it will be once `record` is applied: an empty cell keeps the
+    stored value; a title of another type or start date is a new title, with only the row's
+    dates and steps (its case is new)."""
+    if student is None:
+        return replace(record, language=record.language or DEFAULT_LANGUAGE)
+    stored = record_of(student)
+
+    def kept(name: str) -> object:
+        value = getattr(record, name)
+        return getattr(stored, name) if value in (None, "") else value
+
+    identity = {name: kept(name) for name in ("student_number", *IDENTITY_FIELDS)}
+    if record.title_type is None or _same_title(student.current_title, record):
+        title = {name: kept(name) for name in TITLE_AND_STEP_FIELDS}
+    else:
+        title = {name: getattr(record, name) for name in TITLE_AND_STEP_FIELDS}
+        if record.entry_date is None:
+            title["entry_date"] = _inherited_entry(student, record.title_type)
+    return StudentRecord(**identity, **title)  # type: ignore[arg-type]
+
+
+def record_problems(
+    student: Student | None, record: StudentRecord, today: date
+) -> list[FieldError]:
+    """What makes `record` unacceptable for `student` (None: a new student), checked on the
+    merged result: a partial row must not pair, say, an Algerian nationality with the VLS-TS
+    already on file (R3). The record itself was parsed and checked by parse_record."""
+    merged = merged_record(student, record)
+    errors = [
+        field_error(field, code, **params)
+        for field, code, params in title_problems(
+            title_type=merged.title_type,
+            valid_from=merged.title_valid_from,
+            expires_on=merged.title_expires_on,
+            entry_date=merged.entry_date,
+            nationality=merged.nationality,
+            date_of_birth=merged.date_of_birth,
+            validated_on=merged.validated_on,
+            submitted_on=merged.application_submitted_on,
+            today=today,
+        )
+    ]
+    steps = (("validated_on", record.validated_on),
+             ("application_submitted_on", record.application_submitted_on))
+    if merged.title_type is None:
+        errors += [field_error(name, "error.step_without_title") for name, day in steps if day]
+        return errors
+    case = student.current_case if student is not None else None
+    if (
+        case is not None
+        and (record.title_type is None or _same_title(student.current_title, record))
+        and CaseStatus(case.status) in CLOSED_STATUSES
+    ):
+        # R10: a refused or closed case takes no further step; a new title opens a new case.
+        stored = {"validated_on": case.validated_on, "application_submitted_on": case.submitted_on}
+        errors += [field_error(name, "error.step_case_closed")
+                   for name, day in steps if day and day != stored[name]]
+    return errors
 
 
 def _apply_case_steps(case: Case, record: StudentRecord) -> bool:
@@ -150,6 +230,9 @@ def apply_record(
     `student` when the caller knows whom the record is for (a page about one student, whose
     number may be unknown and whose e-mail may be the field being corrected)."""
     student = student or find_student(session, record)
+    problems = record_problems(student, record, today)
+    if problems:
+        return ApplyResult(Outcome.UNCHANGED, None, tuple(problems))
     # One mailbox, one student: reminders and sign-in links go to the address.
     other = session.execute(
         select(Student.id, Student.student_number)
@@ -181,7 +264,7 @@ def apply_record(
         changed = True
     for name in IDENTITY_FIELDS:
         value = getattr(record, name)
-        if value in (None, "") and name not in ("language",):
+        if value in (None, ""):
             continue
         if isinstance(value, StrEnum):
             value = value.value
@@ -194,12 +277,7 @@ def apply_record(
     case = student.current_case
     if record.title_type is not None and record.title_expires_on is not None:
         title = student.current_title
-        same_title = (
-            title is not None
-            and title.title_type == record.title_type.value
-            and (record.title_valid_from is None or title.valid_from == record.title_valid_from)
-        )
-        if same_title and title is not None:
+        if _same_title(title, record) and title is not None:
             # The same title with corrected dates: fix it in place (DESIGN 6 rule 6 re-arms).
             changed = correct_title(title, record) or changed
         else:

@@ -26,6 +26,7 @@ from tracker.services.records import (
     parse_record,
 )
 from tracker.services.registration import CONFIRM_MAX_AGE, register_student
+from tracker.services.students import record_problems
 from tracker.services.tokens import TokenError, is_used, read_token, use_token
 from tracker.web import current_language, db, limiter
 from tracker.web.public import bp
@@ -102,6 +103,11 @@ def check_registration(form: RegisterForm, today: date) -> tuple[StudentRecord |
 
     record, parse_errors = parse_record(raw, required=("email",))
     errors += parse_errors
+    if record is not None:
+        # The checks the import and the office get too (R3's certificate, a minor's visa held
+        # by an adult, ...); a field that already has its message keeps only that one.
+        flagged = {e.field for e in errors}
+        errors += [e for e in record_problems(None, record, today) if e.field not in flagged]
 
     if errors:
         order = {name: i for i, name in enumerate(FORM_ORDER)}
@@ -123,7 +129,7 @@ def register() -> ResponseReturnValue:
         if record is not None:
             result = register_student(db(), record, today=today(), now=now())
             if result.kind == "created":
-                message = queue_verification(result.student, record.language)
+                message = queue_verification(result.student, result.student.language)
             else:
                 message = queue_access_link(result.student, result.student.language)
             send_now([message.id])
