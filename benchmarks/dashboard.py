@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tracker.cli.db import alembic_config  # noqa: E402
-from tracker.models import Case, Student  # noqa: E402
+from tracker.models import Case, StaffUser, Student  # noqa: E402
 from tracker.runtime import build_runtime  # noqa: E402
 from tracker.services.staff import create_staff_user  # noqa: E402
 from tracker.settings import load_settings  # noqa: E402
@@ -107,7 +107,9 @@ def measure(url: str, folder: Path, runs: int) -> list[tuple[str, float, int, in
     app = create_app(runtime=runtime, config={
         "OFFICE_TODAY": TODAY, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with runtime.session() as session:
-        create_staff_user(session, "bench@example.org", "staff", PASSWORD)
+        if session.scalar(select(StaffUser.id).where(StaffUser.email == "bench@example.org")) \
+                is None:  # an existing file (--sqlite-file) may have it from an earlier run
+            create_staff_user(session, "bench@example.org", "staff", PASSWORD)
         # A case page with history: the open case due soonest.
         student_id = session.scalar(
             select(Case.student_id).where(Case.is_open.is_(True), Case.is_current.is_(True))
