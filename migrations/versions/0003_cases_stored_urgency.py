@@ -1,12 +1,13 @@
-"""cases: stored urgency (rank, the day it was computed for and the day it may change) and
-the worklist's order index
+"""cases: stored urgency (rank, the day it was computed for and the day it may change), the
+worklist's order index, and an index on the students' search column
 
 The worklist sorted and counted every open case by a CASE over four date columns
 (services.worklist), so each page scanned and sorted all of them: 200-300 ms with 100,000
 students. The case sync now stores the urgency as a small integer with the range of days it
 holds for; the worklist re-ranks the few cases whose range has ended and reads the rest along
 ix_cases_worklist (is_current, is_open, urgency_rank, next_milestone_date, id), its default
-order, so the first page stops after its rows and the counts group an index.
+order, so the first page stops after its rows and the counts group an index. The search
+column gets an index too: a substring search then scans it instead of the students table.
 Existing rows are ranked here with the rule function the sync uses, for the day they were last
 synced; a case never synced keeps NULL, which the worklist ranks on first use.
 
@@ -44,6 +45,9 @@ def upgrade() -> None:
             ["is_current", "is_open", "urgency_rank", "next_milestone_date", "id"],
             unique=False,
         )
+    with op.batch_alter_table("students", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_students_search_text"), ["search_text"],
+                              unique=False)
     _rank_synced_cases()
 
 
@@ -84,6 +88,8 @@ def _rank_synced_cases() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("students", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_students_search_text"))
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_worklist")
         batch_op.drop_index(batch_op.f("ix_cases_urgency_until"))

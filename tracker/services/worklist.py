@@ -252,7 +252,8 @@ def _like_escape(text: str) -> str:
 
 
 def _needs_student(filters: Filters) -> bool:
-    return bool(filters.department or filters.nationality or filters.language or filters.q
+    # Not for a search: that is a subquery on the students (_filtered).
+    return bool(filters.department or filters.nationality or filters.language
                 or filters.suppressed is not None or filters.sort in ("name", "number"))
 
 
@@ -294,11 +295,16 @@ def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[A
         statement = statement.where(Case.flags.like(f"%,{filters.flag},%"))
     if filters.suppressed is not None:
         statement = statement.where(Student.address_suppressed.is_(filters.suppressed))
-    for word in search_key(filters.q).split():
+    words = search_key(filters.q).split()
+    if words:
         # search_text is lower-case and accent-free (services.students.refresh_search_text).
-        statement = statement.where(
+        # As a subquery the matching students are found first, by one scan of the narrow
+        # ix_students_search_text rather than of the students table, then their cases by
+        # ix_cases_student_current (a join let SQLite walk every case looking students up).
+        matching = select(Student.id).where(*(
             Student.search_text.like(f"%{_like_escape(word)}%", escape="\\")
-        )
+            for word in words))
+        statement = statement.where(Case.student_id.in_(matching))
     return statement
 
 
