@@ -3,12 +3,16 @@ forced and voluntary password changes, and the admin's account management."""
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
 
+import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from tests.fixtures_office import (  # noqa: F401
     PASSWORD,
@@ -50,16 +54,46 @@ def test_sign_in_and_out(app: Flask, runtime: Runtime) -> None:  # noqa: F811
     assert _user(runtime, "agent@example.org").last_login_at is not None
 
 
-def test_wrong_password_and_unknown_account_get_the_same_answer(
-    app: Flask, runtime: Runtime  # noqa: F811
+def _error(response: TestResponse) -> str:
+    """The sign-in page's error message (the rest of the page echoes the typed address)."""
+    match = re.search(r'<p class="error">(.*?)</p>', response.get_data(as_text=True),
+                      re.S)
+    assert match is not None, response.get_data(as_text=True)
+    return unescape(match.group(1)).strip()
+
+
+def test_every_refused_sign_in_gets_the_same_answer(
+    app: Flask, admin_client: FlaskClient, runtime: Runtime  # noqa: F811
 ) -> None:
+    """Unknown address, wrong password, deactivated or locked account: one message and one
+    status, so a stranger cannot tell which addresses have an account or which is locked."""
     add_staff(runtime, "agent@example.org", "staff")
+    add_staff(runtime, "gone@example.org", "staff")
+    add_staff(runtime, "locked@example.org", "staff")
+    gone = _user(runtime, "gone@example.org")
+    admin_client.post("/office/staff", data={"action": "deactivate", "user_id": gone.id})
     client = app.test_client()
-    wrong = sign_in(client, "agent@example.org", "not the password").get_data(as_text=True)
-    unknown = sign_in(client, "nobody@example.org", "not the password").get_data(as_text=True)
-    assert "Adresse e-mail ou mot de passe incorrect." in wrong
-    assert "Adresse e-mail ou mot de passe incorrect." in unknown
+    for _ in range(MAX_FAILED_LOGINS):
+        sign_in(client, "locked@example.org", "wrong password!")
+    answers = {
+        "unknown": sign_in(client, "nobody@example.org", "not the password"),
+        "wrong password": sign_in(client, "agent@example.org", "not the password"),
+        "deactivated": sign_in(client, "gone@example.org"),
+        "locked, right password": sign_in(client, "locked@example.org"),
+    }
+    messages = {case: _error(response) for case, response in answers.items()}
+    assert {response.status_code for response in answers.values()} == {200}
+    assert set(messages.values()) == {messages["unknown"]}, messages
+    assert "incorrect" in messages["unknown"]
+    english = _error(client.post("/office/login?lang=en", data={
+        "email": "locked@example.org", "password": PASSWORD}))
+    assert english.startswith("Sign-in refused") and english != messages["unknown"]
     assert client.get("/office/").status_code == 302
+    # The audit log keeps the real reasons for the office.
+    with runtime.session() as session:
+        reasons = [entry.details.get("reason") for entry in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "staff.signin_failed"))]
+    assert {"unknown_or_inactive", "wrong_password", "locked_now", "locked"} <= set(reasons)
 
 
 def test_repeated_failures_lock_the_account(app: Flask, runtime: Runtime) -> None:  # noqa: F811
@@ -72,7 +106,7 @@ def test_repeated_failures_lock_the_account(app: Flask, runtime: Runtime) -> Non
     # Even the right password is refused while locked.
     locked = sign_in(client, "agent@example.org")
     assert locked.status_code == 200
-    assert "bloqué" in locked.get_data(as_text=True)
+    assert client.get("/office/").status_code == 302
     with runtime.session() as session:
         stored = session.scalar(select(StaffUser).where(StaffUser.email == "agent@example.org"))
         assert stored is not None
@@ -92,16 +126,60 @@ def test_sign_in_is_rate_limited(runtime: Runtime) -> None:
     assert codes[-1] == 429
 
 
-def test_idle_session_expires(app: Flask, runtime: Runtime) -> None:  # noqa: F811
+@pytest.mark.parametrize(("minutes_later", "still_in"), [
+    (29, True),  # idle limit: 30 minutes without a request
+    (31, False),
+])
+def test_idle_session_expires(
+    app: Flask, runtime: Runtime, minutes_later: int, still_in: bool  # noqa: F811
+) -> None:
+    add_staff(runtime, "agent@example.org", "staff")
+    client = app.test_client()
+    with time_machine.travel(datetime(2026, 9, 1, 8, 0, tzinfo=UTC), tick=False) as clock:
+        sign_in(client, "agent@example.org")
+        assert client.get("/office/").status_code == 200
+        clock.shift(timedelta(minutes=minutes_later))
+        response = client.get("/office/")
+    assert (response.status_code == 200) is still_in
+    if not still_in:
+        assert response.headers["Location"].startswith("/office/login")
+
+
+def test_a_busy_session_still_ends_after_twelve_hours(
+    app: Flask, runtime: Runtime  # noqa: F811
+) -> None:
+    """Used every 20 minutes, a session never goes idle: the absolute limit ends it."""
+    add_staff(runtime, "agent@example.org", "staff")
+    client = app.test_client()
+    with time_machine.travel(datetime(2026, 9, 1, 8, 0, tzinfo=UTC), tick=False) as clock:
+        sign_in(client, "agent@example.org")
+        for _ in range(12 * 3 - 1):  # 11 h 40 min of work
+            clock.shift(timedelta(minutes=20))
+            assert client.get("/office/").status_code == 200
+        clock.shift(timedelta(minutes=21))  # 12 h 01 min after signing in
+        response = client.get("/office/")
+        assert response.status_code == 302
+        assert "expiré" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("missing", ["office_since", "office_seen", "both"])
+def test_a_session_without_its_timestamps_is_expired(
+    app: Flask, runtime: Runtime, missing: str  # noqa: F811
+) -> None:
+    """An older cookie (signed before the timestamps were stored) must not live forever."""
     add_staff(runtime, "agent@example.org", "staff")
     client = app.test_client()
     sign_in(client, "agent@example.org")
     assert client.get("/office/").status_code == 200
     with client.session_transaction() as session:
-        session["office_seen"] = time.time() - 31 * 60
+        for key in ("office_since", "office_seen"):
+            if missing in (key, "both"):
+                session.pop(key)
     response = client.get("/office/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/office/login")
+    # Signed out for good, not only redirected once.
+    assert client.get("/office/").status_code == 302
 
 
 def test_open_redirect_is_refused(app: Flask, runtime: Runtime) -> None:  # noqa: F811

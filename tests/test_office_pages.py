@@ -9,7 +9,7 @@ import re
 from datetime import date
 from html import unescape
 
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -23,11 +23,20 @@ from tests.fixtures_office import (  # noqa: F401
     staff_client,
     viewer_client,
 )
-from tracker.models import AuditEntry, Case, CaseNote, OutboxMessage, Student
+from tracker.models import (
+    AuditEntry,
+    Case,
+    CaseNote,
+    OutboxMessage,
+    Reminder,
+    ResidenceTitle,
+    Student,
+)
 from tracker.runtime import Runtime
 from tracker.services.outbox import enqueue
 from tracker.services.records import CSV_COLUMNS, parse_record
 from tracker.services.students import apply_record
+from tracker.web.office.case_page import HIDDEN_LINK, QUERY_TOKEN_ENDPOINTS
 
 
 def _make(runtime: Runtime, number: str = "2001", **values: str) -> int:
@@ -390,3 +399,87 @@ def test_import_unreadable_file(staff_client: FlaskClient, runtime: Runtime) -> 
     assert staff_client.post("/office/import/confirm").status_code == 302
     missing = staff_client.post("/office/import", data={}, content_type="multipart/form-data")
     assert missing.status_code == 422
+
+
+def _edit_form(client: FlaskClient, student_id: int) -> dict[str, str]:
+    page = client.get(f"/office/students/{student_id}").get_data(as_text=True)
+    values = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
+    return {name: values.get(name, "") for name in CSV_COLUMNS}
+
+
+def _cases_and_reminders(runtime: Runtime, student_id: int) -> tuple[list[Case], list[Reminder]]:
+    with runtime.session() as session:
+        cases = list(session.scalars(select(Case).where(Case.student_id == student_id)))
+        reminders = list(session.scalars(
+            select(Reminder).where(Reminder.student_id == student_id,
+                                   Reminder.state == "pending")))
+        return cases, reminders
+
+
+def test_correcting_the_title_type_and_start_keeps_the_case_and_its_steps(
+    staff_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    """A mistyped title type or start date is a correction of the current title: the case,
+    its filing date and its history stay (a new card is the "card collected" step)."""
+    student_id = _make(runtime, application_submitted_on="2026-08-20")
+    [case], _pending = _cases_and_reminders(runtime, student_id)
+    assert case.submitted_on == date(2026, 8, 20)
+    form = _edit_form(staff_client, student_id)
+    response = staff_client.post(f"/office/students/{student_id}/edit", data=dict(
+        form, title_type="multi-year-card", title_valid_from="2025-12-16"))
+    assert response.status_code == 302
+    [after], _pending = _cases_and_reminders(runtime, student_id)
+    assert after.id == case.id and after.is_current and after.is_open
+    assert (after.status, after.submitted_on) == ("submitted", date(2026, 8, 20))
+    with runtime.session() as session:
+        titles = list(session.scalars(select(ResidenceTitle)
+                                      .where(ResidenceTitle.student_id == student_id)))
+    assert [(t.title_type, t.valid_from) for t in titles] == [
+        ("multi-year-card", date(2025, 12, 16))]
+    assert _audit(runtime, "student.edit")[0].details["fields"] == [
+        "title_type", "title_valid_from"]
+
+
+def test_correcting_the_expiry_moves_the_deadlines_and_rearms_the_reminders(
+    staff_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    student_id = _make(runtime)
+    [case], before = _cases_and_reminders(runtime, student_id)
+    assert before, "a student-card expiring in December has reminders planned"
+    form = _edit_form(staff_client, student_id)
+    response = staff_client.post(f"/office/students/{student_id}/edit",
+                                 data=dict(form, title_expires_on="2027-03-15"))
+    assert response.status_code == 302
+    [after], rearmed = _cases_and_reminders(runtime, student_id)
+    assert after.id == case.id and after.deadline_on != case.deadline_on
+    assert after.deadline_on is not None and after.deadline_on > case.deadline_on  # type: ignore[operator]
+    assert rearmed and {r.milestone_date for r in rearmed} != {r.milestone_date for r in before}
+    assert all(r.case_id == case.id for r in rearmed)
+    assert max(r.milestone_date for r in rearmed) > max(r.milestone_date for r in before)
+
+
+def test_message_viewer_hides_every_route_that_acts_as_the_student(
+    app: Flask, viewer_client: FlaskClient, runtime: Runtime  # noqa: F811
+) -> None:
+    """Generated from the URL map: every route whose path carries a <token>, and the routes
+    that read ?token=, are hidden; the four that act as the student are among them."""
+    base = runtime.settings.base_url
+    links: dict[str, str] = {}
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            secret = f"SECRET{len(links)}X"
+            if "token" in rule.arguments or rule.endpoint in QUERY_TOKEN_ENDPOINTS:
+                links[rule.endpoint] = base + url_for(rule.endpoint, token=secret)
+    assert {"public.access_link", "public.confirm_link", "public.calendar_feed",
+            "unsubscribe.unsubscribe"} <= set(links)
+    student_id = _make(runtime)
+    with runtime.session() as session:
+        message, _ = enqueue(
+            session, key="links:all", kind="access-link", sender="tracker@example.org",
+            to_address="s2001@example.org", language="fr", subject="Liens",
+            text="\n".join(links.values()), html="<p>liens</p>", student_id=student_id)
+        message_id = message.id
+    html = unescape(viewer_client.get(
+        f"/office/students/{student_id}/messages/{message_id}").get_data(as_text=True))
+    assert "SECRET" not in html
+    assert html.count(HIDDEN_LINK) == len(links)

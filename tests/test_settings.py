@@ -224,6 +224,8 @@ def _tracker(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         ("TRACKER_POLICY_FILE", "/nonexistent/policy.toml"),
         ("TRACKER_DATABASE_URL", "mysql://db.example.org/tracker"),
         ("TRACKER_SECRET_KEY", "short"),
+        ("TRACKER_RATELIMIT_STORAGE", "mysql://db.example.org/limits"),
+        ("TRACKER_TRUSTED_PROXIES", "two"),
     ],
 )
 def test_tracker_command_stops_on_a_bad_value(cli_env: dict[str, str], name: str,

@@ -6,6 +6,7 @@ with a message the person deploying tracker can act on.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import secrets
@@ -17,6 +18,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SMTP_SECURITY_CHOICES = ("none", "starttls", "ssl")
+# Flask-Limiter storages tracker supports: this process's memory (one worker) or a Redis shared
+# by every worker (the limits package talks to Redis through the `redis` client package).
+RATELIMIT_MEMORY = "memory://"
+RATELIMIT_REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://",
+                           "redis+cluster://")
+MAX_TRUSTED_PROXIES = 10
 
 
 class SettingsError(ValueError):
@@ -43,6 +50,10 @@ class Settings:
     reminder_time: time
     policy_file: Path | None
     instance_dir: Path = field(default_factory=default_instance_dir)
+    # Where Flask-Limiter counts attempts; shared storage makes limits hold across workers.
+    ratelimit_storage: str = RATELIMIT_MEMORY
+    # How many reverse proxies in front of tracker set X-Forwarded-* (0: trust none).
+    trusted_proxies: int = 0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -174,6 +185,44 @@ def _policy_file(env: Mapping[str, str]) -> Path | None:
     return path
 
 
+def _ratelimit_storage(env: Mapping[str, str]) -> str:
+    name = "TRACKER_RATELIMIT_STORAGE"
+    raw = _text(env, name) or RATELIMIT_MEMORY
+    if raw == RATELIMIT_MEMORY:
+        return raw
+    if not raw.startswith(RATELIMIT_REDIS_SCHEMES):
+        raise SettingsError(
+            f"{name}={_without_password(raw)!r}: expected memory:// or a redis:// URL, "
+            "e.g. redis://127.0.0.1:6379/0"
+        )
+    if importlib.util.find_spec("redis") is None:
+        # Found now rather than at the first sign-in, where it would be a 500.
+        raise SettingsError(
+            f"{name}={_without_password(raw)!r}: a redis:// storage needs the `redis` Python "
+            "package, which is not installed (pip install redis)"
+        )
+    return raw
+
+
+def _without_password(url: str) -> str:
+    """`url` fit for an error message: the part before @ may hold a password."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}" if rest else url
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> int:
+    name = "TRACKER_TRUSTED_PROXIES"
+    raw = _text(env, name)
+    if raw is None:
+        return 0
+    if not raw.isdigit() or int(raw) > MAX_TRUSTED_PROXIES:
+        raise SettingsError(
+            f"{name}={raw!r}: expected the number of reverse proxies in front of tracker, "
+            f"from 0 to {MAX_TRUSTED_PROXIES} (0 when clients connect directly)"
+        )
+    return int(raw)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every setting; raise SettingsError on the first bad one."""
     env = os.environ if env is None else env
@@ -195,4 +244,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reminder_time=_clock_time(env, "TRACKER_REMINDER_TIME", "08:00"),
         policy_file=_policy_file(env),
         instance_dir=instance_dir,
+        ratelimit_storage=_ratelimit_storage(env),
+        trusted_proxies=_trusted_proxies(env),
     )

@@ -23,11 +23,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "office.login.email": {"fr": "Adresse e-mail", "en": "E-mail address"},
     "office.login.password": {"fr": "Mot de passe", "en": "Password"},
     "office.login.submit": {"fr": "Se connecter", "en": "Sign in"},
-    "office.login.wrong": {"fr": "Adresse e-mail ou mot de passe incorrect.",
-                           "en": "Wrong e-mail address or password."},
-    "office.login.locked": {
-        "fr": "Trop de tentatives : ce compte est bloqué. Réessayez dans {minutes} min.",
-        "en": "Too many attempts: this account is locked. Try again in {minutes} min.",
+    "office.login.wrong": {
+        "fr": "Connexion refusée : adresse e-mail ou mot de passe incorrect, ou compte "
+              "bloqué pour quelques minutes après trop de tentatives.",
+        "en": "Sign-in refused: wrong e-mail address or password, or the account is locked "
+              "for a few minutes after too many attempts.",
     },
     "office.login.expired": {"fr": "Votre session a expiré : reconnectez-vous.",
                              "en": "Your session has expired: please sign in again."},

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, utcnow
@@ -34,8 +44,9 @@ class Student(Base):
     # DESIGN 6 rule 2: reminders are due only from the registration date on.
     registered_on: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(16), default="import")
-    # Lower-case, accent-free "family given number email" for the office's search.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Lower-case, accent-free "family given number email" for the office's search. Indexed so
+    # that a substring search scans the narrow index instead of the table.
+    search_text: Mapped[str] = mapped_column(Text, default="", index=True)
     # Secret of the private calendar feed; rotating it revokes old subscriptions.
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -87,6 +98,10 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_open_next", "is_open", "next_milestone_date"),
+        # The worklist's default order (urgency, next milestone, id) over the open current
+        # cases, read in index order so the first page stops after its rows.
+        Index("ix_cases_worklist", "is_current", "is_open", "urgency_rank",
+              "next_milestone_date", "id"),
         Index("ix_cases_student_current", "student_id", "is_current"),
     )
 
@@ -116,6 +131,12 @@ class Case(Base):
     flags: Mapped[str] = mapped_column(String(400), default="")
     # The day the derived columns were computed for: the daily run refreshes the stale ones.
     synced_for: Mapped[date | None] = mapped_column(Date)
+    # The urgency as its index in rules.urgency.URGENCIES, computed on urgency_for and holding
+    # until urgency_until (NULL: for good). The worklist re-ranks a case outside that range
+    # before it sorts and counts on the rank (services.worklist.refresh_urgency).
+    urgency_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    urgency_for: Mapped[date | None] = mapped_column(Date, index=True)
+    urgency_until: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -47,3 +47,35 @@ def urgency_of(
     if any(d is not None and d <= soon for d in (deadline_on, fee_threshold_on)):
         return Urgency.DUE_SOON
     return Urgency.FINE
+
+
+
+def urgency_rank_and_change(
+    *,
+    today: date,
+    needs_action: bool,
+    deadline_on: date | None,
+    fee_threshold_on: date | None,
+    window_opens_on: date | None,
+) -> tuple[int, date | None]:
+    """What the case sync stores for the worklist: the urgency on `today` as its index in
+    URGENCIES (an integer sorts and groups fast), and the first day after `today` on which
+    `urgency_of` gives another answer for the same dates (None: never).
+
+    Each test of urgency_of, once true, stays true as days pass, so the urgency only changes
+    when a test before the one that matched becomes true: the earliest of those days."""
+    rank = URGENCIES.index(urgency_of(
+        today=today, needs_action=needs_action, deadline_on=deadline_on,
+        fee_threshold_on=fee_threshold_on, window_opens_on=window_opens_on).value)
+    if not needs_action:
+        return rank, None
+    soon = [add_days(d, -DUE_SOON_DAYS) for d in (deadline_on, fee_threshold_on) if d]
+    # The day each test of urgency_of (after `done`) becomes true, in urgency_of's order.
+    turns_true = (
+        add_days(deadline_on, 1) if deadline_on else None,
+        add_days(fee_threshold_on, 1) if fee_threshold_on else None,
+        window_opens_on,
+        min(soon) if soon else None,
+    )
+    earlier = [day for day in turns_true[:rank] if day is not None and day > today]
+    return rank, min(earlier) if earlier else None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules import CaseFacts, Evaluation, evaluate
 from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
+from tracker.rules.urgency import urgency_rank_and_change
 
 # Called after a case's derived columns changed; the reminder service registers itself here so
 # that this module does not import it (services.reminders depends on services.cases).
@@ -97,6 +98,11 @@ def sync_case(session: Session, case: Case, today: date, *, notify: bool = True)
     case.window_opens_on = result.window_opens_on
     case.flags = "," + ",".join(result.flags) + "," if result.flags else ""
     case.synced_for = today
+    # Stored for the worklist's order and counts (services.worklist).
+    case.urgency_for = today
+    case.urgency_rank, case.urgency_until = urgency_rank_and_change(
+        today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
+        fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on)
     if notify:
         session.flush()
         for hook in _case_changed_hooks:

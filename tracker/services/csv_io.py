@@ -299,6 +299,9 @@ class _CaseDraft:
     window_opens_on: date | None = None
     flags: str = ""
     synced_for: date | None = None
+    urgency_rank: int | None = None
+    urgency_for: date | None = None
+    urgency_until: date | None = None
 
     def columns(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

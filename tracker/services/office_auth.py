@@ -27,8 +27,8 @@ _DUMMY_HASH = hash_password("tracker-dummy-password-never-used")
 
 class SignIn(StrEnum):
     OK = "ok"
-    WRONG = "wrong"  # unknown e-mail, wrong password or inactive account: one answer for all
-    LOCKED = "locked"
+    WRONG = "wrong"  # unknown e-mail, wrong password or inactive account
+    LOCKED = "locked"  # told apart for the audit and tests only: the page says as for WRONG
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime) -> Si
                      reason="unknown_or_inactive")
         return SignInResult(SignIn.WRONG)
     if user.locked_until is not None and user.locked_until > now:
+        # The password is checked all the same (and ignored): a locked account must not
+        # answer faster than an unlocked one.
+        password_matches(user, password)
         record_audit(session, actor=f"staff:{user.id}", actor_label=user.email,
                      action="staff.signin_failed", reason="locked")
         return SignInResult(SignIn.LOCKED, user, user.locked_until)

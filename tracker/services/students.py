@@ -106,6 +106,23 @@ def start_new_title(
     return case
 
 
+def correct_title(title: ResidenceTitle, record: StudentRecord) -> bool:
+    """Set `title`'s type and dates to the record's (a typing error fixed, not a new card);
+    return whether anything changed. An empty cell erases nothing. The caller re-syncs the
+    case, which re-arms its reminders (DESIGN 6 rule 6)."""
+    changed = False
+    for attr, value in (
+        ("title_type", record.title_type.value if record.title_type else None),
+        ("expires_on", record.title_expires_on),
+        ("valid_from", record.title_valid_from),
+        ("entry_date", record.entry_date),
+    ):
+        if value is not None and getattr(title, attr) != value:
+            setattr(title, attr, value)
+            changed = True
+    return changed
+
+
 def _inherited_entry(student: Student, title_type: TitleType) -> date | None:
     """The date of entry into France does not change with a new card; a new visa, though,
     is used for a new entry, whose date the old title cannot tell (R1 counts from it)."""
@@ -262,14 +279,7 @@ def apply_record(
         title = student.current_title
         if _same_title(title, record) and title is not None:
             # The same title with corrected dates: fix it in place (DESIGN 6 rule 6 re-arms).
-            for attr, value in (
-                ("expires_on", record.title_expires_on),
-                ("valid_from", record.title_valid_from),
-                ("entry_date", record.entry_date),
-            ):
-                if value is not None and getattr(title, attr) != value:
-                    setattr(title, attr, value)
-                    changed = True
+            changed = correct_title(title, record) or changed
         else:
             session.flush()
             case = start_new_title(

@@ -1,8 +1,11 @@
 """The office worklist: open cases with their urgency, filtered, searched, sorted and paged in SQL.
 
-Urgency is `tracker.rules.urgency.urgency_of` written as one SQL CASE expression over the
-columns `sync_case` stores, so a page costs a fixed number of queries whatever its size and no
-rule is evaluated per row per request. tests/test_worklist.py checks that both agree.
+Each case stores its urgency as a rank with the day range it holds for
+(rules.urgency_rank_and_change, written by `sync_case`); the worklist re-ranks the few whose
+range has ended (`refresh_urgency`), then sorts, filters and counts on the stored rank along
+ix_cases_worklist. A page costs a fixed number of queries whatever its size and no rule is
+evaluated per row per request. The displayed urgency is also `urgency_of` written as one SQL
+CASE; tests/test_worklist.py checks that all of them agree.
 """
 
 from __future__ import annotations
@@ -12,13 +15,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules.dates import add_days
 from tracker.rules.titles import CASE_STATUSES, PROCEDURES, TITLE_TYPES
-from tracker.rules.urgency import DUE_SOON_DAYS, URGENCIES, Urgency
+from tracker.rules.urgency import DUE_SOON_DAYS, URGENCIES, Urgency, urgency_rank_and_change
 from tracker.services.records import search_key
 
 PER_PAGE = 50
@@ -58,38 +72,39 @@ def urgency_expression(today: date) -> ColumnElement[str]:
     )
 
 
-def urgency_rank_expression(today: date) -> ColumnElement[int]:
-    """The urgency as its index in URGENCIES (0: most urgent): the same CASE, an integer that
-    sorts and groups faster than text."""
-    return case(
-        *((test, URGENCIES.index(u.value)) for test, u in zip(_branches(today),
-                                                              _BRANCH_URGENCIES, strict=True)),
-        else_=URGENCIES.index(Urgency.FINE.value),
-    )
+def _stale_urgency_ids(today: date, limit: int) -> Select[Any]:
+    """Cases whose stored urgency (rules.urgency_rank_and_change) is not known to hold on
+    `today`: never ranked, ranked for a later day (a date pinned in the past), or past the day
+    it may change. One index range each, so finding none costs next to nothing (an OR of the
+    three made SQLite scan the table). A case may come twice; the caller ranks it once."""
+    parts = [select(Case.id).where(test).limit(limit) for test in (
+        Case.urgency_for.is_(None), Case.urgency_for > today, Case.urgency_until <= today)]
+    return union_all(*(select(p.c.id) for p in (part.subquery() for part in parts)))
 
 
-def _urgency_condition(urgency: str, today: date) -> ColumnElement[bool]:
-    """A WHERE clause for one urgency, written so the database can use the date indexes
-    instead of computing the CASE for every open case."""
-    soon = add_days(today, DUE_SOON_DAYS)
-    acting = Case.needs_action.is_(True)
-    not_overdue = or_(Case.deadline_on.is_(None), Case.deadline_on >= today)
-    not_past_fee = or_(Case.fee_threshold_on.is_(None), Case.fee_threshold_on >= today)
-    window_closed = or_(Case.window_opens_on.is_(None), Case.window_opens_on > today)
-    not_soon = and_(or_(Case.deadline_on.is_(None), Case.deadline_on > soon),
-                    or_(Case.fee_threshold_on.is_(None), Case.fee_threshold_on > soon))
-    conditions: dict[str, ColumnElement[bool]] = {
-        Urgency.DONE.value: Case.needs_action.is_(False),
-        Urgency.OVERDUE.value: and_(acting, Case.deadline_on < today),
-        Urgency.PAST_FEE_THRESHOLD.value: and_(acting, not_overdue,
-                                               Case.fee_threshold_on < today),
-        Urgency.ACT_NOW.value: and_(acting, not_overdue, not_past_fee,
-                                    Case.window_opens_on <= today),
-        Urgency.DUE_SOON.value: and_(acting, not_overdue, not_past_fee, window_closed,
-                                     or_(Case.deadline_on <= soon, Case.fee_threshold_on <= soon)),
-        Urgency.FINE.value: and_(acting, not_overdue, not_past_fee, window_closed, not_soon),
-    }
-    return conditions[urgency]
+def refresh_urgency(session: Session, today: date, batch_size: int = 2000) -> int:
+    """Re-rank the cases whose stored urgency may be out of date on `today`, so
+    the worklist sorts, filters and counts on the stored rank and is still right before the
+    daily run (or for another day). Usually a handful a day: the cases crossing a threshold.
+    Returns how many were re-ranked."""
+    refreshed = 0
+    while True:
+        ids = set(session.scalars(_stale_urgency_ids(today, batch_size)))
+        rows = session.execute(
+            select(Case.id, Case.needs_action, Case.deadline_on, Case.fee_threshold_on,
+                   Case.window_opens_on).where(Case.id.in_(ids))
+        ).all() if ids else []
+        if not rows:
+            return refreshed
+        values = []
+        for row in rows:
+            rank, until = urgency_rank_and_change(
+                today=today, needs_action=row.needs_action, deadline_on=row.deadline_on,
+                fee_threshold_on=row.fee_threshold_on, window_opens_on=row.window_opens_on)
+            values.append({"id": row.id, "urgency_rank": rank, "urgency_for": today,
+                           "urgency_until": until})
+        session.execute(update(Case), values)
+        refreshed += len(values)
 
 
 @dataclass(frozen=True)
@@ -237,7 +252,8 @@ def _like_escape(text: str) -> str:
 
 
 def _needs_student(filters: Filters) -> bool:
-    return bool(filters.department or filters.nationality or filters.language or filters.q
+    # Not for a search: that is a subquery on the students (_filtered).
+    return bool(filters.department or filters.nationality or filters.language
                 or filters.suppressed is not None or filters.sort in ("name", "number"))
 
 
@@ -245,11 +261,21 @@ def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[A
     """Open current cases narrowed by every filter but urgency. Students and titles are
     joined only when a filter or the sort needs them: a count over every open case then
     reads the cases table alone."""
-    # Most cases are open, so an index on is_open only adds a lookup per row; wrapping the
-    # column keeps SQLite's planner from choosing it (a plain scan is ten times faster) while
-    # selective filters (département, dates, search) still drive their own indexes.
-    statement = statement.select_from(Case).where(
-        func.coalesce(Case.is_open, False).is_(True), Case.is_current.is_(True))
+    if filters.q or filters.sort != "urgency":
+        # Most cases are open and current. A search matches few students: they should drive
+        # the query and find their case by ix_cases_student_current; another sort is read
+        # along its own column's index. Neither should walk ix_cases_worklist looking each
+        # row up, and wrapping the columns keeps SQLite's planner off it. In the default order
+        # the other filters (a département holds a third of the students) are best read
+        # along it.
+        statement = statement.select_from(Case).where(
+            func.coalesce(Case.is_open, False).is_(True),
+            func.coalesce(Case.is_current, False).is_(True))
+    else:
+        # `= true`, not `IS true`: PostgreSQL uses an index only for the former. These two
+        # lead ix_cases_worklist, whose order the default sort follows.
+        statement = statement.select_from(Case).where(
+            Case.is_open == true(), Case.is_current == true())
     if _needs_student(filters):
         statement = statement.join(Student, Student.id == Case.student_id)
     if filters.title_type:
@@ -269,11 +295,16 @@ def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[A
         statement = statement.where(Case.flags.like(f"%,{filters.flag},%"))
     if filters.suppressed is not None:
         statement = statement.where(Student.address_suppressed.is_(filters.suppressed))
-    for word in search_key(filters.q).split():
+    words = search_key(filters.q).split()
+    if words:
         # search_text is lower-case and accent-free (services.students.refresh_search_text).
-        statement = statement.where(
+        # As a subquery the matching students are found first, by one scan of the narrow
+        # ix_students_search_text rather than of the students table, then their cases by
+        # ix_cases_student_current (a join let SQLite walk every case looking students up).
+        matching = select(Student.id).where(*(
             Student.search_text.like(f"%{_like_escape(word)}%", escape="\\")
-        )
+            for word in words))
+        statement = statement.where(Case.student_id.in_(matching))
     return statement
 
 
@@ -283,8 +314,7 @@ def _order(filters: Filters, today: date) -> list[Any]:
 
     name = [direction(Student.family_name), direction(Student.given_name)]
     keys: dict[str, list[Any]] = {
-        "urgency": [direction(urgency_rank_expression(today)),
-                    direction(Case.next_milestone_date)],
+        "urgency": [direction(Case.urgency_rank), direction(Case.next_milestone_date)],
         "next": [direction(Case.next_milestone_date)],
         "fee": [direction(Case.fee_threshold_on)],
         "deadline": [direction(Case.deadline_on)],
@@ -308,7 +338,7 @@ def _ids_statement(filters: Filters, today: date) -> Select[Any]:
     """The ids of the filtered cases in display order: the narrow query that scans and sorts."""
     statement = _filtered(select(Case.id), filters, today)
     if filters.urgency:
-        statement = statement.where(_urgency_condition(filters.urgency, today))
+        statement = statement.where(Case.urgency_rank == URGENCIES.index(filters.urgency))
     return statement.order_by(*_order(filters, today))
 
 
@@ -330,10 +360,12 @@ def _row(values: Any, today: date) -> WorklistRow:
 
 
 def urgency_counts(session: Session, today: date, filters: Filters | None = None) -> dict[str, int]:
-    """Open cases per urgency (every urgency present, zero included): one query."""
+    """Open cases per urgency (every urgency present, zero included): one grouped query on
+    the stored rank, which ix_cases_worklist covers."""
     filters = filters or Filters()
-    rank = urgency_rank_expression(today).label("rank")
-    statement = _filtered(select(rank, func.count()), filters, today).group_by(rank)
+    refresh_urgency(session, today)
+    statement = _filtered(select(Case.urgency_rank, func.count()), filters, today) \
+        .group_by(Case.urgency_rank)
     counts = dict.fromkeys(URGENCIES, 0)
     for index, count in session.execute(statement):
         counts[URGENCIES[index]] = count
@@ -341,7 +373,8 @@ def urgency_counts(session: Session, today: date, filters: Filters | None = None
 
 
 def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPage:
-    """One page of the worklist: two queries (counts, rows) whatever the page size."""
+    """One page of the worklist: three queries (stale ranks, counts, rows) whatever the page
+    size, more only on the first request of a day that has cases to re-rank."""
     counts = urgency_counts(session, today, filters)
     total = counts[filters.urgency] if filters.urgency else sum(counts.values())
     pages = max(1, -(-total // filters.per_page))
@@ -362,6 +395,7 @@ def iter_worklist(
 ) -> Iterator[tuple[WorklistRow, Student]]:
     """Every row of the filtered view (no paging) with its student loaded for `record_of`, in
     batches so an export of 100,000 rows runs in bounded memory and queries."""
+    refresh_urgency(session, today)
     statement = _rows_statement(filters, today).execution_options(yield_per=batch_size)
     result = session.execute(statement)
     for partition in result.partitions(batch_size):

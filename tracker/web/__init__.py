@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, request
 from flask_limiter import Limiter
@@ -11,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import resource_dir
 from tracker.i18n import LANGUAGES, format_day, gettext, normalise_language
@@ -18,9 +20,10 @@ from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
 
 csrf = CSRFProtect()
-# Limits are declared on the views; storage defaults to this process's memory (one web worker
-# or `tracker dev`); with several workers, point RATELIMIT_STORAGE_URI at a shared store.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Limits are declared on the views; the storage comes from TRACKER_RATELIMIT_STORAGE (this
+# process's memory by default, a shared Redis with several workers). Not given here: a storage
+# passed to the constructor would override the app's configuration.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 
 CONTENT_SECURITY_POLICY = (
@@ -51,8 +54,16 @@ def create_app(
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_STORAGE_URI=runtime.settings.ratelimit_storage,
     )
     app.config.update(config or {})
+    proxies = runtime.settings.trusted_proxies
+    if proxies:
+        # Behind TLS-terminating proxies: the client address (for rate limits), the scheme
+        # (Secure cookies, HSTS, https:// URLs) and the host come from the X-Forwarded-*
+        # headers the trusted proxies set, and only from the last `proxies` of them.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -138,9 +149,17 @@ def _install_languages(app: Flask) -> None:
             "_": lambda key, **params: gettext(key, lang, **params),
             "lang": lang,
             "format_day": lambda day, style="long": format_day(day, lang, style),
+            "language_url": language_url,
         }
 
     app.jinja_env.globals["normalise_language"] = normalise_language
+
+
+def language_url(code: str) -> str:
+    """This page in language `code`, its other query arguments kept (a filtered worklist stays
+    filtered, a page number stays) so switching language never loses the visitor's place."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*args, ("lang", code)])
 
 
 def _install_security_headers(app: Flask) -> None:

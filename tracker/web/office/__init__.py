@@ -88,15 +88,23 @@ def _office_language() -> None:
         g.lang = "fr"
 
 
+def session_expired(since: object, seen: object, now: float) -> bool:
+    """Whether an office session signed in at `since` and last used at `seen` (epoch seconds)
+    has passed the idle or the absolute limit at `now`. A session without both timestamps
+    (a cookie from before they were set, or one tampered with) counts as expired: treating
+    it as new would let it live forever."""
+    if not isinstance(since, int | float) or not isinstance(seen, int | float):
+        return True
+    return now - seen > IDLE_TIMEOUT_SECONDS or now - since > ABSOLUTE_TIMEOUT_SECONDS
+
+
 @bp.before_request
 def _guard() -> Response | None:
     endpoint = request.endpoint or ""
     principal = signed_in_staff()
     if principal is not None:
-        now = time.time()
-        since = session.get("office_since", now)
-        seen = session.get("office_seen", now)
-        if now - seen > IDLE_TIMEOUT_SECONDS or now - since > ABSOLUTE_TIMEOUT_SECONDS:
+        if session_expired(session.get("office_since"), session.get("office_seen"),
+                           now := time.time()):
             logout_user()
             session.pop("office_since", None)
             session.pop("office_seen", None)

@@ -57,11 +57,10 @@ def login() -> Response | str:
             if result.user.must_change_password:
                 return redirect(url_for("office.password"))
             return redirect(_safe_next(request.args.get("next")))
-        if result.outcome is SignIn.LOCKED and result.locked_until is not None:
-            minutes = max(1, int((result.locked_until - now).total_seconds() // 60) + 1)
-            error = t("office.login.locked", minutes=minutes)
-        else:
-            error = t("office.login.wrong")
+        # One answer for an unknown address, a wrong password, a deactivated or a locked
+        # account: anything more would tell a stranger which addresses have an account. The
+        # lock itself still holds and the audit log records the real reason.
+        error = t("office.login.wrong")
     elif signed_in_staff() is not None:
         return redirect(url_for("office.worklist"))
     return render_template("office/login.html", error=error, email=email)

@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.routing import Map
 from werkzeug.wrappers import Response
 
 from tracker.models import AuditEntry, CaseNote, OutboxMessage, Reminder, StaffUser, Student
@@ -31,7 +32,13 @@ from tracker.services.records import (
     parse_record,
 )
 from tracker.services.registration import delete_student_data
-from tracker.services.students import apply_record, record_of, start_new_title
+from tracker.services.students import (
+    Outcome,
+    apply_record,
+    correct_title,
+    record_of,
+    start_new_title,
+)
 from tracker.web import db
 from tracker.web.office import actor, bp, office_today, t
 
@@ -188,12 +195,22 @@ def case_edit(student_id: int) -> ResponseReturnValue:
     if record is None or errors:
         return _render(student, edit_values=values, edit_errors=errors), 422
     before = record_of(student).as_csv_row()
-    result = apply_record(session, record, today=office_today(), source="office",
-                          student=student)
+    today = office_today()
+    # The form shows the current title: a changed type or date there corrects that title
+    # (the case and its steps stay, reminders re-arm). A new card is the "card collected"
+    # step, never an edit, so apply_record must not see a different title and start a case.
+    title = student.current_title
+    corrected = (title is not None and record.title_type is not None
+                 and correct_title(title, record))
+    result = apply_record(session, record, today=today, source="office", student=student)
     if result.errors:
         session.rollback()
         return _render(_student(student_id), edit_values=values,
                        edit_errors=list(result.errors)), 422
+    case = student.current_case
+    if corrected and result.outcome is Outcome.UNCHANGED and case is not None:
+        # apply_record found nothing else to change, so it did not re-sync the case.
+        sync_case(session, case, today)
     after = record_of(student).as_csv_row()
     # Field names only: the audit outlives the student's data (services.audit).
     changed = sorted(k for k in CSV_COLUMNS if before.get(k) != after.get(k))
@@ -220,14 +237,29 @@ def case_delete(student_id: int) -> Response:
 
 # Links that act as the student (sign in, confirm, unsubscribe, calendar feed): staff see that
 # a link was sent, never the link itself, or any office account could open the student's page.
-_PERSONAL_LINK_PATHS = ("/access/link/", "/register/confirm/", "/unsubscribe", "/calendar/")
+# They are found in the app's URL map, so a new route carrying a secret is hidden without a list
+# to update: every rule with a <token> in its path, plus the routes that take it as ?token=.
+QUERY_TOKEN_ENDPOINTS = frozenset({"unsubscribe.unsubscribe"})
 HIDDEN_LINK = "[…]"
 
 
-def hide_personal_links(text: str, base_url: str) -> str:
-    """`text` with the secret part of every personal link replaced by HIDDEN_LINK."""
-    paths = "|".join(re.escape(p) for p in _PERSONAL_LINK_PATHS)
-    pattern = re.compile(rf"({re.escape(base_url)}(?:{paths}))[^\s<>\"]*")
+def personal_link_paths(url_map: Map) -> tuple[str, ...]:
+    """The fixed start of the path of every route that acts as the student through a secret,
+    longest first (so the regular expression prefers the most specific one)."""
+    paths = {
+        rule.rule.split("<", 1)[0]
+        for rule in url_map.iter_rules()
+        if "token" in rule.arguments or rule.endpoint in QUERY_TOKEN_ENDPOINTS
+    }
+    return tuple(sorted(paths, key=lambda path: (-len(path), path)))
+
+
+def hide_personal_links(text: str, base_url: str, paths: tuple[str, ...]) -> str:
+    """`text` with the secret part of every link to one of `paths` replaced by HIDDEN_LINK."""
+    if not paths:
+        return text
+    alternatives = "|".join(re.escape(p) for p in paths)
+    pattern = re.compile(rf"({re.escape(base_url)}(?:{alternatives}))[^\s<>\"]*")
     return pattern.sub(lambda m: m.group(1) + HIDDEN_LINK, text)
 
 
@@ -241,8 +273,9 @@ def case_message(student_id: int, message_id: int) -> str:
     text_part = parsed.get_body(preferencelist=("plain",))
     text = text_part.get_content() if text_part is not None else ""
     base_url = current_app.extensions["tracker"].settings.base_url
-    text = hide_personal_links(text, base_url)
-    headers = [(k, hide_personal_links(str(v), base_url)) for k, v in parsed.items()]
+    paths = personal_link_paths(current_app.url_map)
+    text = hide_personal_links(text, base_url, paths)
+    headers = [(k, hide_personal_links(str(v), base_url, paths)) for k, v in parsed.items()]
     attachments = [part.get_filename() or part.get_content_type()
                    for part in parsed.iter_attachments()]
     # The text part is shown in <pre>, escaped by Jinja: never the HTML part as HTML.
