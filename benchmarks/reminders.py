@@ -312,6 +312,16 @@ def child(mode: str, env: dict[str, str], backend: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def upgrade_to_head(url: str) -> None:
+    from alembic import command
+
+    from tracker.cli.db import alembic_config
+
+    started = time.perf_counter()
+    command.upgrade(alembic_config(url), "head")
+    log(f"upgraded the copy to the current schema in {time.perf_counter() - started:.1f} s")
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> None:
     from aiosmtpd.controller import Controller
 
@@ -332,6 +342,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
             log(f"\n== {backend}: {args.students} students, day {DAY}")
             if have_saved:
                 log(f"data: a copy of {saved} (--reuse)")
+                upgrade_to_head(url)  # saved by an older revision of the code, maybe
             else:
                 made = generate(env, args.students, steady=not args.first_cycle)
                 log(f"generated in {made['insert_s']:.1f} s (rows) + "
