@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.models import ResidenceTitle, Student
+from tracker.models import Student
 from tracker.rules.dates import add_years
 from tracker.services.audit import record_audit
 from tracker.services.cases import sync_case
@@ -29,7 +29,13 @@ from tracker.services.records import (
     parse_date,
     parse_record,
 )
-from tracker.services.students import Outcome, apply_record, record_of, record_problems
+from tracker.services.students import (
+    Outcome,
+    apply_record,
+    correct_title,
+    record_of,
+    record_problems,
+)
 
 # Which dates each title type needs (the rest are hidden by static/js/register.js and ignored
 # by the server): cards are issued in France, so their entry date plays no part in any rule.
@@ -142,24 +148,6 @@ def _number_problem(session: Session, student: Student, number: str) -> FieldErr
     return None
 
 
-def _correct_title(title: ResidenceTitle | None, record: StudentRecord) -> bool:
-    """The current title's type and dates as the student corrected them, in place."""
-    if title is None or record.title_type is None or record.title_expires_on is None:
-        return False
-    changed = False
-    for attr, value in (
-        ("title_type", record.title_type.value),
-        ("valid_from", record.title_valid_from),
-        ("expires_on", record.title_expires_on),
-        ("entry_date", record.entry_date),
-    ):
-        # An entry date the form did not ask (a card) keeps the one on file.
-        if value is not None and getattr(title, attr) != value:
-            setattr(title, attr, value)
-            changed = True
-    return changed
-
-
 def correct_student_details(
     session: Session, student: Student, typed: Mapping[str, str], *, today: date,
 ) -> list[FieldError]:
@@ -178,7 +166,11 @@ def correct_student_details(
         return errors
 
     before = record_of(student).as_csv_row()
-    title_changed = _correct_title(student.current_title, record)
+    title = student.current_title
+    # A corrected type or date fixes the title in place (the case and its steps stay); an
+    # entry date the form did not ask (a card) keeps the one on file.
+    title_changed = (title is not None and record.title_type is not None
+                     and record.title_expires_on is not None and correct_title(title, record))
     # Identity, number and the visa-validation date: the code path of every record (with the
     # title now equal to the record's, apply_record leaves it as it is).
     result = apply_record(session, record, today=today, source="student", student=student)
