@@ -195,34 +195,38 @@ def _random_day(rng: random.Random, today: date) -> date | None:
     return today + timedelta(days=anchor + rng.randint(-3, 3))
 
 
-def test_sql_urgency_agrees_with_python(session: Session) -> None:
-    student = add_student(session, student_number="9000", email="gen@example.org",
+def _generated_cases(session: Session, number: str, count: int, seed: int,
+                     **columns: object) -> list[Case]:
+    """`count` renewal cases of one student with random dates near the urgency boundaries."""
+    student = add_student(session, student_number=number, email=f"gen{number}@example.org",
                           title_type="student-card", title_valid_from="2025-10-01",
                           title_expires_on="2026-10-01")
     title_id = session.scalar(select(ResidenceTitle.id).where(
         ResidenceTitle.student_id == student.id))
-    rng = random.Random(20260901)
-    today = TODAY
-    expected: dict[int, str] = {}
-    cases = []
-    for _ in range(600):
-        case = Case(
-            student_id=student.id, title_id=title_id, is_current=False, is_open=True,
-            procedure="renewal", status="todo", needs_action=rng.random() > 0.15,
-            deadline_on=_random_day(rng, today), fee_threshold_on=_random_day(rng, today),
-            window_opens_on=_random_day(rng, today), flags="",
-        )
-        cases.append(case)
+    rng = random.Random(seed)
+    cases = [
+        Case(student_id=student.id, title_id=title_id, is_open=True, procedure="renewal",
+             status="todo", needs_action=rng.random() > 0.15,
+             deadline_on=_random_day(rng, TODAY), fee_threshold_on=_random_day(rng, TODAY),
+             window_opens_on=_random_day(rng, TODAY), flags="", **columns)
+        for _ in range(count)
+    ]
+    return cases
+
+
+def _python_urgency(case: Case, day: date) -> str:
+    return urgency_of(today=day, needs_action=case.needs_action, deadline_on=case.deadline_on,
+                      fee_threshold_on=case.fee_threshold_on,
+                      window_opens_on=case.window_opens_on).value
+
+
+def test_sql_urgency_agrees_with_python(session: Session) -> None:
+    cases = _generated_cases(session, "9000", 600, 20260901, is_current=False)
     session.add_all(cases)
     session.flush()
-    for case in cases:
-        expected[case.id] = urgency_of(
-            today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
-            fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on,
-        ).value
-    ids = list(expected)
+    expected = {case.id: _python_urgency(case, TODAY) for case in cases}
     computed = dict(session.execute(
-        select(Case.id, urgency_expression(today)).where(Case.id.in_(ids))).all())
+        select(Case.id, urgency_expression(TODAY)).where(Case.id.in_(list(expected)))).all())
     assert computed == expected
     assert len(set(expected.values())) == len(URGENCIES)  # every branch was exercised
 
@@ -233,12 +237,6 @@ def test_counts_for_stats(session: Session, known: dict[str, int]) -> None:
     later = urgency_counts(session, TODAY + timedelta(days=45))
     assert later["done"] == 1 and sum(later.values()) == 6
     assert session.scalar(select(Student.id).where(Student.student_number == "1007"))
-
-
-def _python_urgency(case: Case, day: date) -> str:
-    return urgency_of(today=day, needs_action=case.needs_action, deadline_on=case.deadline_on,
-                      fee_threshold_on=case.fee_threshold_on,
-                      window_opens_on=case.window_opens_on).value
 
 
 def test_stored_rank_holds_until_the_day_it_says() -> None:
@@ -263,27 +261,16 @@ def test_worklist_is_right_when_stored_ranks_are_out_of_date(session: Session) -
     """Ranks stored on TODAY, read on other days (the daily refresh not run yet, or a date in
     the past): order, pages, counts and the urgency filter match the rules on that day, the
     worklist re-ranking what it must (refresh_urgency) and trusting the rest."""
-    student = add_student(session, student_number="9100", email="many@example.org",
-                          title_type="student-card", title_valid_from="2025-10-01",
-                          title_expires_on="2026-10-01")
-    title_id = session.scalar(select(ResidenceTitle.id).where(
-        ResidenceTitle.student_id == student.id))
+    cases = _generated_cases(session, "9100", 240, 20261203, is_current=True,
+                             synced_for=TODAY, urgency_for=TODAY)
     session.execute(update(Case).values(is_current=False))  # only the generated ones show
-    rng = random.Random(20261203)
-    cases = []
-    for _ in range(240):
-        case = Case(
-            student_id=student.id, title_id=title_id, is_current=True, is_open=True,
-            procedure="renewal", status="todo", needs_action=rng.random() > 0.15,
-            deadline_on=_random_day(rng, TODAY), fee_threshold_on=_random_day(rng, TODAY),
-            window_opens_on=_random_day(rng, TODAY), next_milestone_date=_random_day(rng, TODAY),
-            flags="", synced_for=TODAY, urgency_for=TODAY,
-        )
+    rng = random.Random(20261204)
+    for case in cases:
+        case.next_milestone_date = _random_day(rng, TODAY)
         # What sync_case stores, without the rules engine (these dates are made up).
         case.urgency_rank, case.urgency_until = urgency_rank_and_change(
             today=TODAY, needs_action=case.needs_action, deadline_on=case.deadline_on,
             fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on)
-        cases.append(case)
     session.add_all(cases)
     session.flush()
     for shift in (-5, 0, 3, 29, 31, 62, 95):
