@@ -377,7 +377,8 @@ class _Importer:
         for line, record in batch:
             student = existing.get(record.student_number)
             key = email_key(record.email)
-            if student is not None and merged_record(student, record) == record_of(student):
+            stored = record_of(student) if student is not None else None
+            if stored is not None and merged_record(student, record, stored) == stored:
                 self.report.unchanged += 1
                 continue
             if student is None and key not in taken:

@@ -141,13 +141,14 @@ def _same_title(title: ResidenceTitle | None, record: StudentRecord) -> bool:
     )
 
 
-def merged_record(student: Student | None, record: StudentRecord) -> StudentRecord:
+def merged_record(student: Student | None, record: StudentRecord,
+                  stored: StudentRecord | None = None) -> StudentRecord:
     """The student's record as it will be once `record` is applied: an empty cell keeps the
     stored value; a title of another type or start date is a new title, with only the row's
-    dates and steps (its case is new)."""
+    dates and steps (its case is new). `stored`: record_of(student), when the caller has it."""
     if student is None:
         return replace(record, language=record.language or DEFAULT_LANGUAGE)
-    stored = record_of(student)
+    stored = stored or record_of(student)
 
     def kept(name: str) -> object:
         value = getattr(record, name)
