@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from tests.fixtures_csv import counts, csv_text, student_row
@@ -347,6 +347,12 @@ def test_import_arms_the_reminders_of_every_new_case(
         ))}
 
     bulk = stored()
+    # reminders.student_id has no foreign key of its own (migration 0004): it must be the
+    # student of the reminder's case, which the foreign key does check.
+    assert session.scalar(
+        select(func.count()).select_from(Reminder).join(Case, Case.id == Reminder.case_id)
+        .where(Reminder.student_id != Case.student_id)
+    ) == 0
     cases = session.scalars(select(Case).options(joinedload(Case.student),
                                                  joinedload(Case.title))).all()
     wanted = sum(

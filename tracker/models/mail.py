@@ -57,7 +57,10 @@ class Reminder(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    # The case's student, copied so that the planner walks reminders student by student
+    # without joining cases. No foreign key of its own (migration 0004): the case's covers
+    # it, and its per-row check was the dearest part of arming a bulk import.
+    student_id: Mapped[int] = mapped_column(Integer)
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
