@@ -30,7 +30,8 @@ def import_command(file: BinaryIO, dry_run: bool, today: date | None) -> None:
 
     day = resolve_today(today)
     with runtime().session() as session:
-        report = import_students_csv(session, file, today=day, dry_run=dry_run, actor="cli")
+        report = import_students_csv(session, file, today=day, dry_run=dry_run, actor="cli",
+                                     read_in_child=True)
     # Leave the session block first: exiting inside it would roll the import back.
     if report.fatal is not None:
         click.echo(f"tracker: {file.name}: {report.fatal.message('en')} Nothing was imported.",

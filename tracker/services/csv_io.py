@@ -35,6 +35,7 @@ from tracker.services import cases as case_service
 from tracker.services.audit import record_audit
 from tracker.services.bulk import bulk_insert, large_cache
 from tracker.services.cases import sync_case
+from tracker.services.read_ahead import fork_available, in_child_process
 from tracker.services.records import (
     CSV_COLUMNS,
     REQUIRED_COLUMNS,
@@ -109,6 +110,10 @@ class _Unreadable(Exception):
     def __init__(self, error: FieldError) -> None:
         super().__init__(error.code)
         self.error = error
+
+    def __reduce__(self) -> tuple[type[_Unreadable], tuple[FieldError]]:
+        # Raised in the reading process, re-raised in the importing one (read_ahead).
+        return _Unreadable, (self.error,)
 
 
 def _byte_lines(stream: BinaryIO) -> Iterator[bytes]:
@@ -219,15 +224,23 @@ def import_students_csv(
     today: date,
     dry_run: bool,
     actor: str = "cli",
+    read_in_child: bool = False,
 ) -> ImportReport:
     """Import a CSV file of students (DESIGN 4), upserting by student number.
 
     Valid rows are written in the session's transaction; the caller commits. On a dry run, or
     when the file cannot be read, the session is rolled back (everything in it) and nothing is
-    written."""
+    written. `read_in_child`: read and validate the file in a forked process while this one
+    writes (the command line's bulk imports; see services.read_ahead); same result."""
     report = ImportReport(dry_run=dry_run)
+
+    def parsed() -> Iterator[ParsedBatch]:
+        parser = _RowParser()
+        return parser.batches(_csv_rows(stream, parser.rejected))
+
     try:
-        _Importer(session, today, report).run(_csv_rows(stream, report.rejected))
+        source = in_child_process(parsed) if read_in_child and fork_available() else parsed()
+        _Importer(session, today, report).run(source)
     except _Unreadable as exc:
         session.rollback()
         return ImportReport(fatal=exc.error, dry_run=dry_run)
@@ -247,9 +260,56 @@ def import_rows(
     """The import of already-split rows ({column: text}), e.g. the demo's generated students.
     Same validation and same writes as a CSV file."""
     report = ImportReport(dry_run=dry_run)
-    _Importer(session, today, report).run(rows)
+    _Importer(session, today, report).run(_RowParser().batches(rows))
     _finish(session, report, actor=actor, action=action)
     return report
+
+
+# Up to BATCH_SIZE valid records (line, record), and the rows rejected while reading them.
+ParsedBatch = tuple[list[tuple[int, StudentRecord]], list[RejectedRow]]
+
+
+class _RowParser:
+    """Reading and validating rows, alone: no database, so that it may run in another process
+    (read_ahead) and hand over batches."""
+
+    def __init__(self) -> None:
+        self.seen_numbers: dict[str, int] = {}
+        self.rejected: list[RejectedRow] = []
+
+    def batches(self, rows: Iterable[Row]) -> Iterator[ParsedBatch]:
+        batch: list[tuple[int, StudentRecord]] = []
+        for line, raw in rows:
+            record = self._parse(line, raw)
+            if record is not None:
+                batch.append((line, record))
+            if len(batch) >= BATCH_SIZE:
+                yield batch, self._take_rejected()
+                batch = []
+        yield batch, self._take_rejected()
+
+    def _take_rejected(self) -> list[RejectedRow]:
+        # The list object stays (_csv_rows appends to it); its contents go with the batch.
+        taken = self.rejected[:]
+        self.rejected.clear()
+        return taken
+
+    def _parse(self, line: int, raw: dict[str, str]) -> StudentRecord | None:
+        number = (raw.get("student_number") or "").strip()
+        if number:
+            first = self.seen_numbers.get(number)
+            if first is not None:
+                self._reject(line, field_error("student_number", "error.duplicate_student_number",
+                                               value=number, line=first))
+                return None
+            self.seen_numbers[number] = line
+        record, errors = parse_record(raw)
+        for error in errors:
+            self._reject(line, error)
+        return record
+
+    def _reject(self, line: int, error: FieldError) -> None:
+        self.rejected.append(RejectedRow(line, error.field, error.message("en"), error))
 
 
 def _finish(session: Session, report: ImportReport, *, actor: str, action: str) -> None:
@@ -322,41 +382,21 @@ class _Importer:
         self.session = session
         self.today = today
         self.report = report
-        self.seen_numbers: dict[str, int] = {}
         self.batches = 0
         # Objects the caller already had in the session stay there; ours leave after each batch.
         self.caller_identities = set(session.identity_map.keys())
 
-    def run(self, rows: Iterable[Row]) -> None:
-        batch: list[tuple[int, StudentRecord]] = []
+    def run(self, parsed: Iterable[ParsedBatch]) -> None:
         with large_cache(self.session):
-            for line, raw in rows:
-                record = self._parse(line, raw)
-                if record is None:
-                    continue
-                batch.append((line, record))
-                if len(batch) >= BATCH_SIZE:
+            for batch, rejected in parsed:
+                self.report.rejected += rejected
+                if batch:
                     self._write_batch(batch)
-                    batch = []
-            if batch:
-                self._write_batch(batch)
+        # Rows refused while reading arrive a batch ahead of those refused while writing.
+        self.report.rejected.sort(key=lambda row: row.line)
 
     def _reject(self, line: int, error: FieldError) -> None:
         self.report.rejected.append(RejectedRow(line, error.field, error.message("en"), error))
-
-    def _parse(self, line: int, raw: dict[str, str]) -> StudentRecord | None:
-        number = (raw.get("student_number") or "").strip()
-        if number:
-            first = self.seen_numbers.get(number)
-            if first is not None:
-                self._reject(line, field_error("student_number", "error.duplicate_student_number",
-                                               value=number, line=first))
-                return None
-            self.seen_numbers[number] = line
-        record, errors = parse_record(raw)
-        for error in errors:
-            self._reject(line, error)
-        return record
 
     def _write_batch(self, batch: list[tuple[int, StudentRecord]]) -> None:
         session = self.session
