@@ -69,6 +69,10 @@ class RejectedRow:
     reason: str
     error: FieldError | None = field(default=None, compare=False, repr=False)
 
+    @classmethod
+    def of(cls, line: int, error: FieldError) -> RejectedRow:
+        return cls(line, error.field, error.message("en"), error)
+
     def message(self, lang: str | None) -> str:
         """The reason in `lang` (the web page shows French or English)."""
         return self.error.message(lang) if self.error is not None else self.reason
@@ -309,7 +313,7 @@ class _RowParser:
         return record
 
     def _reject(self, line: int, error: FieldError) -> None:
-        self.rejected.append(RejectedRow(line, error.field, error.message("en"), error))
+        self.rejected.append(RejectedRow.of(line, error))
 
 
 def _finish(session: Session, report: ImportReport, *, actor: str, action: str) -> None:
@@ -396,7 +400,7 @@ class _Importer:
         self.report.rejected.sort(key=lambda row: row.line)
 
     def _reject(self, line: int, error: FieldError) -> None:
-        self.report.rejected.append(RejectedRow(line, error.field, error.message("en"), error))
+        self.report.rejected.append(RejectedRow.of(line, error))
 
     def _write_batch(self, batch: list[tuple[int, StudentRecord]]) -> None:
         session = self.session
