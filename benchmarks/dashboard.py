@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO))
 
 from tracker.cli.db import alembic_config  # noqa: E402
 from tracker.models import Case, StaffUser, Student  # noqa: E402
+from tracker.office.staff import create_staff_user  # noqa: E402
 from tracker.runtime import build_runtime  # noqa: E402
-from tracker.services.staff import create_staff_user  # noqa: E402
 from tracker.settings import load_settings  # noqa: E402
 from tracker.web import create_app  # noqa: E402
 

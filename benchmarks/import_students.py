@@ -106,7 +106,7 @@ def main() -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from tracker.services.demo import write_demo_csv
+    from tracker.students.demo import write_demo_csv
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
         work = Path(tmp)

@@ -127,13 +127,13 @@ def environment(database_url: str, workdir: Path, smtp_port: int | None) -> dict
 
 def generate(env: dict[str, str], students: int, *, steady: bool) -> dict[str, float]:
     """Synthetic students: bulk rows, then the real sync_case + arm_cases per batch."""
+    import tracker.reminders.arming as reminders
     from alembic import command
 
-    import tracker.services.reminders as reminders
+    from tracker.cases.sync import sync_case
     from tracker.cli.db import alembic_config
     from tracker.models import Case, OutboxMessage, ResidenceTitle, Student
     from tracker.runtime import build_runtime
-    from tracker.services.cases import sync_case
     from tracker.settings import load_settings
 
     settings = load_settings(env)
@@ -265,8 +265,9 @@ def reference(env: dict[str, str]) -> dict[str, Any]:
 
 def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
     """Run in a child process: plan, then deliver; print JSON."""
+    from tracker.cycle import deliver_all_due
+    from tracker.reminders.planning import plan_reminders
     from tracker.runtime import build_runtime
-    from tracker.services.reminders import deliver_all_due, plan_reminders
     from tracker.settings import load_settings
 
     runtime = build_runtime(load_settings(env))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Case, ResidenceTitle, Student
-from tracker.services.records import CSV_COLUMNS
+from tracker.students.records import CSV_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tracker.models import Student
+from tracker.office.staff import create_staff_user
 from tracker.runtime import Runtime
-from tracker.services.records import parse_record
-from tracker.services.staff import create_staff_user
-from tracker.services.students import apply_record
+from tracker.students.changes import apply_record
+from tracker.students.records import parse_record
 from tracker.web import create_app
 
 TODAY = date(2026, 9, 1)

@@ -10,16 +10,16 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+import tracker.reminders.arming  # noqa: F401  (registers the case-changed hook)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import tracker.services.reminders  # noqa: F401  (registers the case-changed hook)
 from tests.fixtures_smtp import SmtpServer, smtp_server  # noqa: F401
 from tracker.models import OutboxMessage, Reminder, Student
 from tracker.runtime import Runtime, build_runtime
-from tracker.services.records import parse_record
-from tracker.services.students import apply_record
 from tracker.settings import Settings
+from tracker.students.changes import apply_record
+from tracker.students.records import parse_record
 
 OFFICE = "office@example.org"
 SENDER = "tracker@example.org"

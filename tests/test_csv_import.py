@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
+from tracker.cases import sync as case_service
+from tracker.reminders import arming as reminders
+from tracker.students import csv_import as csv_io
 
 from tests.fixtures_csv import counts, csv_text, student_row
 from tracker.models import Case, Reminder, ResidenceTitle, Student
 from tracker.policy import policy_of
-from tracker.services import cases as case_service
-from tracker.services import csv_io, reminders
-from tracker.services.csv_io import ImportReport, import_rows, import_students_csv
-from tracker.services.demo import demo_rows
-from tracker.services.records import parse_record
-from tracker.services.reminders import arm_case, desired_reminders
-from tracker.services.students import Outcome, apply_record, record_of
+from tracker.reminders.arming import arm_case, desired_reminders
+from tracker.students.changes import Outcome, apply_record, record_of
+from tracker.students.csv_import import ImportReport, import_rows, import_students_csv
+from tracker.students.demo import demo_rows
+from tracker.students.records import parse_record
 
 TODAY = date(2026, 9, 1)
 
@@ -242,7 +243,7 @@ def test_new_title_starts_a_new_case_and_keeps_history(session: Session) -> None
 
 
 def test_names_in_any_script_round_trip(session: Session) -> None:
-    from tracker.services.csv_io import export_students_csv
+    from tracker.students.csv_import import export_students_csv
 
     rows = [
         student_row("1001", family_name="العلوي", given_name="يوسف"),

@@ -24,10 +24,11 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer
+from tracker.cycle import run_cycle
+from tracker.mail.delivery import LEASE, MAX_ATTEMPTS, backoff, deliver_due
 from tracker.models import OutboxMessage, Reminder, Student, utcnow
+from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime, build_runtime
-from tracker.services.delivery import LEASE, MAX_ATTEMPTS, backoff, deliver_due
-from tracker.services.reminders import plan_reminders, run_cycle
 from tracker.settings import Settings
 
 DAY = date(2026, 9, 16)  # the renewal window of a title ending 2027-01-14 opens
@@ -170,7 +171,7 @@ def test_killed_after_claiming_is_delivered_after_the_lease(
         import sys, time
         from tracker.models import utcnow
         from tracker.runtime import build_runtime
-        from tracker.services.delivery import claim
+        from tracker.mail.delivery import claim
         from tracker.settings import load_settings
         rt = build_runtime(load_settings())
         with rt.session() as session:

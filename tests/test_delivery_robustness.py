@@ -25,11 +25,12 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer, start_smtp_server
+from tracker.cycle import run_cycle
+from tracker.mail.delivery import LEASE, deliver_due
 from tracker.mail.transport import SmtpTransport
 from tracker.models import OutboxMessage, Student, utcnow
+from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime, build_runtime
-from tracker.services.delivery import LEASE, deliver_due
-from tracker.services.reminders import plan_reminders, run_cycle
 from tracker.settings import Settings
 
 DAY = date(2026, 9, 16)  # the renewal window of a title ending 2027-01-14 opens

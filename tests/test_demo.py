@@ -14,8 +14,8 @@ from tests.fixtures_csv import counts, run_tracker
 from tracker.models import Case
 from tracker.rules import MILESTONE_KINDS, CaseFacts, evaluate
 from tracker.rules.titles import ALGERIAN_FORBIDDEN_TITLES, TITLE_TYPES, CaseStatus
-from tracker.services.demo import demo_rows
-from tracker.services.records import parse_record
+from tracker.students.demo import demo_rows
+from tracker.students.records import parse_record
 
 
 @pytest.mark.parametrize(("seed", "today"), [(1, date(2026, 10, 1)), (42, date(2028, 2, 29)),

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from tests.fixtures_csv import counts, csv_text, student_row
 from tracker.models import Case, Student
-from tracker.services.csv_io import ImportReport, import_students_csv
-from tracker.services.records import CSV_COLUMNS, parse_record
-from tracker.services.students import apply_record, record_of
+from tracker.students.changes import apply_record, record_of
+from tracker.students.csv_import import ImportReport, import_students_csv
+from tracker.students.records import CSV_COLUMNS, parse_record
 
 TODAY = date(2026, 9, 1)
 

@@ -76,7 +76,7 @@ def test_remembered_urlize_gives_jinjas_output(autoescape: bool) -> None:
     from jinja2 import Environment
     from markupsafe import Markup
 
-    from tracker.mail.reminders import _environment
+    from tracker.reminders.emails import _environment
 
     source = f"{{% autoescape {str(autoescape).lower()} %}}{{{{ v | urlize }}}}" \
              "{% endautoescape %}"

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from tracker.i18n import LANGUAGES
 from tracker.i18n.mail import MESSAGES
 from tracker.mail.message import build_message
-from tracker.mail.reminders import (
+from tracker.reminders.emails import (
     CoveredReminder,
     DigestData,
     DigestLine,

@@ -21,9 +21,9 @@ from tests.fixtures_office import (  # noqa: F401
     staff_client,
     viewer_client,
 )
+from tracker.mail.outbox import enqueue
 from tracker.models import utcnow
 from tracker.runtime import Runtime
-from tracker.services.outbox import enqueue
 from tracker.web.public.signin import LAST_SEEN_AT, SIGNED_IN_AT
 
 # Routes a signed-out visitor may use.

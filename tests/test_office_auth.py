@@ -24,8 +24,8 @@ from tests.fixtures_office import (  # noqa: F401
     staff_client,
 )
 from tracker.models import AuditEntry, StaffUser, utcnow
+from tracker.office.sign_in import MAX_FAILED_LOGINS
 from tracker.runtime import Runtime
-from tracker.services.office_auth import MAX_FAILED_LOGINS
 
 
 def _user(runtime: Runtime, email: str) -> StaffUser:

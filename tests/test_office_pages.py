@@ -23,6 +23,7 @@ from tests.fixtures_office import (  # noqa: F401
     staff_client,
     viewer_client,
 )
+from tracker.mail.outbox import enqueue
 from tracker.models import (
     AuditEntry,
     Case,
@@ -33,9 +34,8 @@ from tracker.models import (
     Student,
 )
 from tracker.runtime import Runtime
-from tracker.services.outbox import enqueue
-from tracker.services.records import CSV_COLUMNS, parse_record
-from tracker.services.students import apply_record
+from tracker.students.changes import apply_record
+from tracker.students.records import CSV_COLUMNS, parse_record
 from tracker.web.office.case_page import HIDDEN_LINK, QUERY_TOKEN_ENDPOINTS
 
 

@@ -23,9 +23,9 @@ from tests.fixtures_public import (
 from tracker.i18n import gettext
 from tracker.models import AuditEntry, Case, Reminder, ResidenceTitle, Student
 from tracker.runtime import Runtime
-from tracker.services.records import parse_record
-from tracker.services.student_details import DETAIL_FIELDS
-from tracker.services.students import apply_record, record_of
+from tracker.students.changes import apply_record, record_of
+from tracker.students.details import DETAIL_FIELDS
+from tracker.students.records import parse_record
 
 LANGS = ["fr", "en"]
 # The registration's bad inputs that concern a field of this page.

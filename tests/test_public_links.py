@@ -26,9 +26,9 @@ from tests.fixtures_public import (
 from tracker.i18n import gettext
 from tracker.models import AuditEntry, OutboxMessage, Student, utcnow
 from tracker.runtime import Runtime
-from tracker.services.records import parse_record
-from tracker.services.registration import purge_unconfirmed
-from tracker.services.students import apply_record
+from tracker.students.changes import apply_record
+from tracker.students.records import parse_record
+from tracker.students.registration import purge_unconfirmed
 
 
 def _student(runtime: Runtime) -> Student:
@@ -236,7 +236,7 @@ def test_registration_time_is_counted_from_confirmation(
 
 
 def test_a_single_use_token_works_once_on_every_backend(runtime: Runtime) -> None:
-    from tracker.services.tokens import TokenError, make_token, use_token
+    from tracker.tokens import TokenError, make_token, use_token
 
     secret = runtime.settings.secret_key
     token = make_token(secret, "access", {"sid": 1}, single_use=True)

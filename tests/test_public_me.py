@@ -22,8 +22,8 @@ from tracker.models import (
     ResidenceTitle,
     Student,
 )
+from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime
-from tracker.services.reminders import plan_reminders
 
 
 def _student(runtime: Runtime) -> Student:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from tests.fixtures_public import register_and_confirm
 from tracker.i18n import gettext
 from tracker.runtime import Runtime
-from tracker.services.student_sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, session_expired
+from tracker.students.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, session_expired
 from tracker.web.public.signin import LAST_SEEN_AT
 
 MINUTE = timedelta(minutes=1)

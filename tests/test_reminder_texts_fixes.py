@@ -20,8 +20,10 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer
+from tracker.cases.guidance import place_for
+from tracker.cycle import run_cycle
 from tracker.i18n import LANGUAGES
-from tracker.mail.reminders import (
+from tracker.reminders.emails import (
     CoveredReminder,
     MilestoneInfo,
     Recipient,
@@ -32,8 +34,6 @@ from tracker.rules.milestones import MILESTONE_KINDS
 from tracker.rules.policy import DEFAULT_POLICY
 from tracker.rules.titles import Procedure, TitleType
 from tracker.runtime import Runtime
-from tracker.services.guidance import place_for
-from tracker.services.reminders import run_cycle
 from tracker.settings import Settings, load_settings
 
 

@@ -21,10 +21,11 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer
+from tracker.cases.sync import record_step
+from tracker.cycle import run_cycle
 from tracker.models import Case, Reminder, Student, utcnow
+from tracker.reminders.preview import preview
 from tracker.runtime import Runtime
-from tracker.services.cases import record_step
-from tracker.services.reminders import preview, run_cycle
 
 START = date(2026, 9, 1)
 ADDRESS = "s21900001@example.org"

@@ -15,11 +15,11 @@ from sqlalchemy import insert, select
 from tests.conftest import POSTGRES_URL
 from tests.fixtures_reminders import mail_runtime, mail_settings, smtp_server  # noqa: F401
 from tests.fixtures_smtp import SmtpServer
+from tracker.cases.sync import sync_case
+from tracker.mail.delivery import deliver_due
 from tracker.models import Case, OutboxMessage, Reminder, ResidenceTitle, Student
+from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime
-from tracker.services.cases import sync_case
-from tracker.services.delivery import deliver_due
-from tracker.services.reminders import plan_reminders
 
 STUDENTS = 2000
 REGISTERED = date(2026, 9, 1)

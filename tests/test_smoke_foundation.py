@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Case
 from tracker.runtime import Runtime
-from tracker.services.records import parse_record
-from tracker.services.students import Outcome, apply_record
+from tracker.students.changes import Outcome, apply_record
+from tracker.students.records import parse_record
 from tracker.web import create_app
 
 

@@ -47,7 +47,7 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         policy = load_policy(settings.policy_file)
     # Importing the reminder service registers its on_case_changed hook, so every entry point
     # (web, CLI, scheduler, a script) re-arms reminders when a case changes.
-    import tracker.services.reminders  # noqa: F401
+    import tracker.reminders.arming  # noqa: F401
 
     sessions = make_session_factory(engine)
     # The reminder hook inside sync_case reads the policy from the session (tracker.policy).

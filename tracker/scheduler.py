@@ -31,10 +31,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.cycle import CycleReport, run_cycle
+from tracker.mail.delivery import deliver_due
 from tracker.models import SchedulerState, utcnow
 from tracker.runtime import Runtime
-from tracker.services.delivery import deliver_due
-from tracker.services.reminders import CycleReport, run_cycle
 
 log = logging.getLogger(__name__)
 

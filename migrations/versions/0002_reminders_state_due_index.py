@@ -1,7 +1,7 @@
 """reminders: index on (state, due_on) for the planner's due query
 
 The planner asks, batch after batch, for the students with pending reminders due by today
-(tracker.services.reminders._due_student_ids). Without this index SQLite walked every student
+(tracker.reminders.planning._due_student_ids). Without this index SQLite walked every student
 and all their reminders (ix_reminders_student_state), future ones included, with a temporary
 B-tree for the GROUP BY over all of them; with it both SQLite and PostgreSQL read only the
 pending rows due by today. A plain composite index rather than a partial one: SQLite cannot

@@ -2,7 +2,7 @@
 worklist's order index, and an index on the students' search column
 
 The worklist sorted and counted every open case by a CASE over four date columns
-(services.worklist), so each page scanned and sorted all of them: 200-300 ms with 100,000
+(office.worklist), so each page scanned and sorted all of them: 200-300 ms with 100,000
 students. The case sync now stores the urgency as a small integer with the range of days it
 holds for; the worklist re-ranks the few cases whose range has ended and reads the rest along
 ix_cases_worklist (is_current, is_open, urgency_rank, next_milestone_date, id), its default

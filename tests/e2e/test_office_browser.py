@@ -21,9 +21,9 @@ from tests.fixtures_web import (  # noqa: F401
     screenshot,
     start_live_server,
 )
+from tracker.mail.outbox import enqueue
 from tracker.models import Case, Reminder, Student
 from tracker.runtime import Runtime
-from tracker.services.outbox import enqueue
 
 pytestmark = pytest.mark.browser
 

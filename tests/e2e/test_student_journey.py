@@ -31,10 +31,10 @@ from tests.fixtures_web import (
 from tracker.i18n import gettext
 from tracker.models import Case, Reminder, Student
 from tracker.runtime import Runtime, build_runtime
-from tracker.services.records import parse_record
-from tracker.services.students import apply_record
-from tracker.services.tokens import make_token
 from tracker.settings import Settings
+from tracker.students.changes import apply_record
+from tracker.students.records import parse_record
+from tracker.tokens import make_token
 from tracker.web import create_app
 
 pytestmark = pytest.mark.browser

@@ -41,7 +41,7 @@ def _table_line(entry: dict[str, Any]) -> str:
 @today_option
 def show(student_numbers: tuple[str, ...], every: bool, as_json: bool,
          today: date | None) -> None:
-    from tracker.services.deadlines import all_deadlines, deadlines_for
+    from tracker.cases.deadlines import all_deadlines, deadlines_for
 
     if not student_numbers and not every:
         raise click.UsageError("give STUDENT_NUMBER arguments or --all")

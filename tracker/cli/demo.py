@@ -20,7 +20,7 @@ from tracker.cli import resolve_today, runtime, today_option
                    "(default: a new seed, printed).")
 @today_option
 def demo_command(count: int, seed: int | None, today: date | None) -> None:
-    from tracker.services.demo import create_demo_students
+    from tracker.students.demo import create_demo_students
 
     day = resolve_today(today)
     if seed is None:

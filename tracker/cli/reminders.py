@@ -8,8 +8,10 @@ import click
 from sqlalchemy import select
 
 from tracker.cli import resolve_today, runtime, today_option
+from tracker.cycle import run_cycle
 from tracker.models import Student, utcnow
-from tracker.services.reminders import is_mailable, preview, run_cycle
+from tracker.reminders.keys import is_mailable
+from tracker.reminders.preview import preview
 
 
 @click.group("reminders", help="Reminder e-mails: run a cycle, preview a student's.")

@@ -26,7 +26,7 @@ def students_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @today_option
 def import_command(file: BinaryIO, dry_run: bool, today: date | None) -> None:
-    from tracker.services.csv_io import import_students_csv
+    from tracker.students.csv_import import import_students_csv
 
     day = resolve_today(today)
     with runtime().session() as session:
@@ -52,7 +52,7 @@ def import_command(file: BinaryIO, dry_run: bool, today: date | None) -> None:
               help="Also write self-registered students without a student number "
                    "(such rows do not re-import).")
 def export_command(file: str, include_unnumbered: bool) -> None:
-    from tracker.services.csv_io import export_students_csv
+    from tracker.students.csv_import import export_students_csv
 
     def write(stream: TextIO) -> int:
         with runtime().session() as session:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from tracker.models import STAFF_ROLES
-from tracker.services.staff import StaffError, bootstrap_admin, create_staff_user
+from tracker.office.staff import StaffError, bootstrap_admin, create_staff_user
 
 
 @click.group("users", help="Staff accounts of the international office.")

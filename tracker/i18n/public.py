@@ -392,7 +392,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "L'université vous aide ; seuls la préfecture et l'ANEF décident.",
         "en": "The university helps you; only the prefecture and ANEF decide.",
     },
-    # Next steps (tracker.services.guidance).
+    # Next steps (tracker.cases.guidance).
     "next.no_title": {
         "fr": "Aucun titre n'est enregistré. Écrivez au bureau des relations "
         "internationales.",

@@ -119,7 +119,7 @@ class Case(Base):
     card_collected_on: Mapped[date | None] = mapped_column(Date)
     refused_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    # Derived by tracker.services.cases.sync_case from the rules; never edited directly.
+    # Derived by tracker.cases.sync.sync_case from the rules; never edited directly.
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     needs_action: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     next_milestone_kind: Mapped[str | None] = mapped_column(String(40))
@@ -133,7 +133,7 @@ class Case(Base):
     synced_for: Mapped[date | None] = mapped_column(Date)
     # The urgency as its index in rules.urgency.URGENCIES, computed on urgency_for and holding
     # until urgency_until (NULL: for good). The worklist re-ranks a case outside that range
-    # before it sorts and counts on the rank (services.worklist.refresh_urgency).
+    # before it sorts and counts on the rank (office.worklist.refresh_urgency).
     urgency_rank: Mapped[int | None] = mapped_column(SmallInteger)
     urgency_for: Mapped[date | None] = mapped_column(Date, index=True)
     urgency_until: Mapped[date | None] = mapped_column(Date, index=True)

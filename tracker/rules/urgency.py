@@ -1,7 +1,7 @@
 """How urgent an open case is on `today`, for the office worklist.
 
 The same classification is written as a SQL expression over the stored date columns in
-tracker.services.worklist; a test checks that both agree on generated cases.
+tracker.office.worklist; a test checks that both agree on generated cases.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from flask import Blueprint, current_app, render_template, request
 
 # Imported for its side effect too: it registers the case-changed hook that re-arms reminders
 # when the web app changes a case (registration, the office's edits).
-import tracker.services.reminders  # noqa: F401
+import tracker.reminders.arming  # noqa: F401
+from tracker.audit import record_audit
 from tracker.models import Student
-from tracker.services.audit import record_audit
-from tracker.services.tokens import TokenError, read_token
+from tracker.tokens import TokenError, read_token
 from tracker.web import csrf, db
 
 bp = Blueprint("unsubscribe", __name__)

@@ -10,9 +10,9 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from tracker.audit import record_audit
 from tracker.models import STAFF_ROLES, StaffUser, utcnow
-from tracker.services.audit import record_audit
-from tracker.services.office_auth import (
+from tracker.office.sign_in import (
     AccountError,
     SignIn,
     change_password,
@@ -20,12 +20,12 @@ from tracker.services.office_auth import (
     set_role,
     sign_in,
 )
-from tracker.services.staff import StaffError, create_staff_user
+from tracker.office.staff import StaffError, create_staff_user
 from tracker.web import current_language, db, limiter
 from tracker.web.auth import StaffPrincipal, signed_in_staff
 from tracker.web.office import actor, bp, require_admin, staff, t
 
-# Per client address; the account lock (services.office_auth) covers attacks spread over
+# Per client address; the account lock (office.sign_in) covers attacks spread over
 # many addresses.
 LOGIN_LIMIT = "10 per minute"
 

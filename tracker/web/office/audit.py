@@ -7,16 +7,16 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.audit import record_audit
 from tracker.models import OutboxMessage
-from tracker.services.audit import record_audit
-from tracker.services.office_audit import (
+from tracker.office.audit_log import (
     AuditFilters,
     audit_page,
     failed_messages,
     known_actions,
     retry_message,
 )
-from tracker.services.records import parse_date
+from tracker.students.records import parse_date
 from tracker.web import db
 from tracker.web.office import actor, bp, t
 

@@ -13,32 +13,27 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import Map
 from werkzeug.wrappers import Response
 
+from tracker.audit import record_audit
+from tracker.cases.sync import STEP_STATUS, record_step, step_problem, sync_case
 from tracker.models import AuditEntry, CaseNote, OutboxMessage, Reminder, StaffUser, Student
+from tracker.models.evaluation import evaluate_case
 from tracker.rules.titles import TITLE_TYPES, TitleType
 from tracker.rules.urgency import urgency_of
-from tracker.services.audit import record_audit
-from tracker.services.cases import (
-    STEP_STATUS,
-    evaluate_case,
-    record_step,
-    step_problem,
-    sync_case,
-)
-from tracker.services.records import (
-    CSV_COLUMNS,
-    REQUIRED_COLUMNS,
-    FieldError,
-    parse_date,
-    parse_record,
-)
-from tracker.services.registration import delete_student_data
-from tracker.services.students import (
+from tracker.students.changes import (
     Outcome,
     apply_record,
     correct_title,
     record_of,
     start_new_title,
 )
+from tracker.students.records import (
+    CSV_COLUMNS,
+    REQUIRED_COLUMNS,
+    FieldError,
+    parse_date,
+    parse_record,
+)
+from tracker.students.registration import delete_student_data
 from tracker.web import db
 from tracker.web.office import actor, bp, office_today, t
 
@@ -212,7 +207,7 @@ def case_edit(student_id: int) -> ResponseReturnValue:
         # apply_record found nothing else to change, so it did not re-sync the case.
         sync_case(session, case, today)
     after = record_of(student).as_csv_row()
-    # Field names only: the audit outlives the student's data (services.audit).
+    # Field names only: the audit outlives the student's data (audit).
     changed = sorted(k for k in CSV_COLUMNS if before.get(k) != after.get(k))
     if changed:
         record_audit(session, action="student.edit", student_id=student.id, fields=changed,

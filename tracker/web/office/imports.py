@@ -49,7 +49,7 @@ def _pending_path() -> Path | None:
 
 
 def _run(path: Path, *, dry_run: bool) -> Any:
-    from tracker.services.csv_io import import_students_csv
+    from tracker.students.csv_import import import_students_csv
 
     who = actor()["actor"]
     with path.open("rb") as stream:

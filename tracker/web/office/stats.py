@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from flask import render_template
 
-from tracker.services.office_stats import (
+from tracker.office.stats import (
     WEEKS,
     delivery_counts,
     suppressed_students,
     weekly_deadlines,
 )
-from tracker.services.worklist import urgency_counts
+from tracker.office.worklist import urgency_counts
 from tracker.web import db
 from tracker.web.office import bp, office_today
 

@@ -1,5 +1,5 @@
 """The worklist (/office/) and its export (/office/export.csv): thin views over
-tracker.services.worklist."""
+tracker.office.worklist."""
 
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from datetime import date
 from flask import Response, current_app, render_template, request, stream_with_context
 from sqlalchemy.orm import Session
 
-from tracker.rules.titles import CASE_STATUSES, PROCEDURES, TITLE_TYPES
-from tracker.rules.urgency import URGENCIES
-from tracker.runtime import Runtime
-from tracker.services.audit import record_audit
-from tracker.services.records import CSV_COLUMNS
-from tracker.services.students import record_of
-from tracker.services.worklist import (
+from tracker.audit import record_audit
+from tracker.office.worklist import (
     FLAGS,
     SORTS,
     Filters,
@@ -25,6 +20,11 @@ from tracker.services.worklist import (
     iter_worklist,
     worklist_page,
 )
+from tracker.rules.titles import CASE_STATUSES, PROCEDURES, TITLE_TYPES
+from tracker.rules.urgency import URGENCIES
+from tracker.runtime import Runtime
+from tracker.students.changes import record_of
+from tracker.students.records import CSV_COLUMNS
 from tracker.web import db
 from tracker.web.office import actor, bp, office_today
 

@@ -11,9 +11,9 @@ from flask import redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker.models import Student
-from tracker.services.records import FieldError, email_key, field_error, normalise_email
-from tracker.services.registration import ACCESS_MAX_AGE, find_by_email
-from tracker.services.tokens import TokenError, is_used, read_token, use_token
+from tracker.students.records import FieldError, email_key, field_error, normalise_email
+from tracker.students.registration import ACCESS_MAX_AGE, find_by_email
+from tracker.tokens import TokenError, is_used, read_token, use_token
 from tracker.web import db, limiter
 from tracker.web.public import bp
 from tracker.web.public.common import address_key, runtime, shown_errors

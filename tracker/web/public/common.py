@@ -10,7 +10,7 @@ from flask import current_app, request, session
 
 from tracker.models import Student, utcnow
 from tracker.runtime import Runtime
-from tracker.services.records import FieldError, email_key
+from tracker.students.records import FieldError, email_key
 from tracker.web import current_language
 from tracker.web.auth import signed_in_student
 

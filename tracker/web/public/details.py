@@ -1,6 +1,6 @@
 """/me/details: the student corrects their own data (identity and the current title's dates).
 
-The checks and the update are tracker.services.student_details, the registration's checks;
+The checks and the update are tracker.students.details, the registration's checks;
 a refused form changes nothing (the request's transaction is rolled back on a 4xx)."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from flask.typing import ResponseReturnValue
 
 from tracker.models import Student
 from tracker.rules.titles import TITLE_TYPES
-from tracker.services.records import DATE_COLUMNS, FieldError, parse_date
-from tracker.services.student_details import (
+from tracker.students.details import (
     DETAIL_FIELDS,
     correct_student_details,
     details_of,
 )
+from tracker.students.records import DATE_COLUMNS, FieldError, parse_date
 from tracker.web import current_language, db
 from tracker.web.public import bp
 from tracker.web.public.common import notify, runtime, shown_errors, today

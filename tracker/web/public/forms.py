@@ -1,5 +1,5 @@
 """The public forms. WTForms carries the CSRF token and renders what the student typed back;
-the validation itself is tracker.services.student_details.check_student_fields (the CSV
+the validation itself is tracker.students.details.check_student_fields (the CSV
 import's parse_record plus the checks only a form asks), so messages come from tracker.i18n in
 the page's language. Choice fields do not check their choices here: parse_record reports a bad
 value with a message naming it."""
@@ -18,8 +18,8 @@ from wtforms.fields import EmailField
 from tracker.i18n import gettext
 from tracker.rules.departments import DEPARTMENTS
 from tracker.rules.titles import CONCOURS_RESULTS, TITLE_TYPES
-from tracker.services.records import country_codes
-from tracker.services.registration import CARD_TYPES
+from tracker.students.records import country_codes
+from tracker.students.registration import CARD_TYPES
 
 # Western Normandy first: the university's students live there.
 LOCAL_DEPARTMENTS: tuple[tuple[str, str], ...] = (

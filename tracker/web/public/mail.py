@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from flask import current_app, g, render_template, url_for
 
 from tracker.i18n import gettext, normalise_language
+from tracker.mail.delivery import deliver_messages
+from tracker.mail.outbox import enqueue
 from tracker.models import OutboxMessage, Student
 from tracker.runtime import Runtime
-from tracker.services.delivery import deliver_messages
-from tracker.services.outbox import enqueue
-from tracker.services.records import email_key
-from tracker.services.registration import ACCESS_MAX_AGE, CONFIRM_MAX_AGE
-from tracker.services.tokens import make_token
+from tracker.students.records import email_key
+from tracker.students.registration import ACCESS_MAX_AGE, CONFIRM_MAX_AGE
+from tracker.tokens import make_token
 from tracker.web import db
 from tracker.web.public import bp
 

@@ -20,14 +20,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import logout_user
 from sqlalchemy import select
 
+from tracker.audit import record_audit
+from tracker.cases.calendar import student_calendar
+from tracker.cases.guidance import next_step, timeline
 from tracker.i18n import LANGUAGES, format_day, gettext
 from tracker.models import Case, Student
+from tracker.models.evaluation import evaluate_case
 from tracker.rules.titles import CaseStatus, ConcoursResult, Procedure, TitleType
-from tracker.services.audit import record_audit
-from tracker.services.cases import evaluate_case
-from tracker.services.guidance import next_step, timeline
-from tracker.services.records import FieldError, field_error, parse_date
-from tracker.services.registration import (
+from tracker.students.records import FieldError, field_error, parse_date
+from tracker.students.registration import (
     CARD_TYPES,
     STUDENT_EVENTS,
     NewCard,
@@ -37,7 +38,6 @@ from tracker.services.registration import (
     set_reminders,
     student_data,
 )
-from tracker.services.student_calendar import student_calendar
 from tracker.web import current_language, db, limiter
 from tracker.web.public import bp
 from tracker.web.public.common import current_student, notify, runtime, shown_errors, today

@@ -15,16 +15,16 @@ from flask.typing import ResponseReturnValue
 
 from tracker.models import Student
 from tracker.rules.titles import TITLE_TYPES
-from tracker.services.records import (
+from tracker.students.details import check_student_fields
+from tracker.students.records import (
     CSV_COLUMNS,
     FieldError,
     StudentRecord,
     email_key,
     field_error,
 )
-from tracker.services.registration import CONFIRM_MAX_AGE, register_student
-from tracker.services.student_details import check_student_fields
-from tracker.services.tokens import TokenError, is_used, read_token, use_token
+from tracker.students.registration import CONFIRM_MAX_AGE, register_student
+from tracker.tokens import TokenError, is_used, read_token, use_token
 from tracker.web import current_language, db, limiter
 from tracker.web.public import bp
 from tracker.web.public.common import (

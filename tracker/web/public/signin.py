@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from tracker.models import Student
-from tracker.services.registration import confirm_student
-from tracker.services.reminders import enqueue_welcome
-from tracker.services.student_sessions import session_expired
+from tracker.reminders.planning import enqueue_welcome
+from tracker.students.registration import confirm_student
+from tracker.students.sessions import session_expired
 from tracker.web import db
 from tracker.web.auth import StudentPrincipal
 from tracker.web.public import bp

@@ -2,7 +2,7 @@
 
 `enqueue` is idempotent on its key: on both SQLite and PostgreSQL it is an
 INSERT ... ON CONFLICT (key) DO NOTHING, so reruns and concurrent processes never create the
-same message twice. Delivery (claiming rows, sending, retrying) is in tracker.services.delivery.
+same message twice. Delivery (claiming rows, sending, retrying) is in tracker.mail.delivery.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules.dates import add_days
 from tracker.rules.titles import CASE_STATUSES, PROCEDURES, TITLE_TYPES
 from tracker.rules.urgency import DUE_SOON_DAYS, URGENCIES, Urgency, urgency_rank_and_change
-from tracker.services.records import search_key
+from tracker.students.records import search_key
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -297,7 +297,7 @@ def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[A
         statement = statement.where(Student.address_suppressed.is_(filters.suppressed))
     words = search_key(filters.q).split()
     if words:
-        # search_text is lower-case and accent-free (services.students.refresh_search_text).
+        # search_text is lower-case and accent-free (students.changes.refresh_search_text).
         # As a subquery the matching students are found first, by one scan of the narrow
         # ix_students_search_text rather than of the students table, then their cases by
         # ix_cases_student_current (a join let SQLite walk every case looking students up).

@@ -27,16 +27,23 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.audit import record_audit
+from tracker.cases.sync import sync_case
+from tracker.db.bulk import bulk_insert, large_cache
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules import Evaluation
 from tracker.rules.titles import CaseStatus
-from tracker.services import cases as case_service
-from tracker.services.audit import record_audit
-from tracker.services.bulk import bulk_insert, large_cache
-from tracker.services.cases import sync_case
-from tracker.services.read_ahead import fork_available, in_child_process
-from tracker.services.records import (
+from tracker.cases import sync as case_service
+from tracker.students.changes import (
+    Outcome,
+    apply_record,
+    merged_record,
+    record_of,
+    record_problems,
+)
+from tracker.students.csv_read_ahead import fork_available, in_child_process
+from tracker.students.records import (
     CSV_COLUMNS,
     REQUIRED_COLUMNS,
     FieldError,
@@ -45,13 +52,6 @@ from tracker.services.records import (
     field_error,
     parse_record,
     search_key,
-)
-from tracker.services.students import (
-    Outcome,
-    apply_record,
-    merged_record,
-    record_of,
-    record_problems,
 )
 
 BATCH_SIZE = 1000
@@ -235,7 +235,7 @@ def import_students_csv(
     Valid rows are written in the session's transaction; the caller commits. On a dry run, or
     when the file cannot be read, the session is rolled back (everything in it) and nothing is
     written. `read_in_child`: read and validate the file in a forked process while this one
-    writes (the command line's bulk imports; see services.read_ahead); same result."""
+    writes (the command line's bulk imports; see students.csv_read_ahead); same result."""
     report = ImportReport(dry_run=dry_run)
 
     def parsed() -> Iterator[ParsedBatch]:
@@ -329,7 +329,7 @@ def _finish(session: Session, report: ImportReport, *, actor: str, action: str) 
 
 @dataclass
 class _Facts:
-    """The student's facts the rules read (tracker.services.cases.facts_of)."""
+    """The student's facts the rules read (tracker.cases.sync.facts_of)."""
 
     date_of_birth: date | None
     nationality: str | None

@@ -24,8 +24,8 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from tracker.rules.dates import add_days, add_months, add_years
-from tracker.services.csv_io import ImportReport, import_rows
-from tracker.services.records import CSV_COLUMNS
+from tracker.students.csv_import import ImportReport, import_rows
+from tracker.students.records import CSV_COLUMNS
 
 
 @dataclass(frozen=True)

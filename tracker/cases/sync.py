@@ -13,13 +13,14 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from tracker.models import Case, ResidenceTitle, Student
-from tracker.rules import CaseFacts, Evaluation, evaluate
-from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
+from tracker.models import Case
+from tracker.models.evaluation import evaluate_case
+from tracker.rules import Evaluation
+from tracker.rules.titles import CLOSED_STATUSES, CaseStatus
 from tracker.rules.urgency import urgency_rank_and_change
 
 # Called after a case's derived columns changed; the reminder service registers itself here so
-# that this module does not import it (services.reminders depends on services.cases).
+# that this module does not import it (tracker.reminders depends on tracker.cases).
 CaseChangedHook = Callable[[Session, Case, date], None]
 _case_changed_hooks: list[CaseChangedHook] = []
 
@@ -65,26 +66,6 @@ def notify_cases_created(session: Session, cases: Sequence[Case],
                 hook(session, case, today)
 
 
-def facts_of(student: Student, title: ResidenceTitle, case: Case) -> CaseFacts:
-    return CaseFacts(
-        title_type=TitleType(title.title_type),
-        expires_on=title.expires_on,
-        valid_from=title.valid_from,
-        entry_date=title.entry_date,
-        date_of_birth=student.date_of_birth,
-        nationality=student.nationality,
-        validated_on=case.validated_on,
-        submitted_on=case.submitted_on,
-        status=CaseStatus(case.status),
-        concours_result=ConcoursResult(student.concours_result)
-        if student.concours_result else None,
-    )
-
-
-def evaluate_case(case: Case, today: date) -> Evaluation:
-    return evaluate(facts_of(case.student, case.title, case), today)
-
-
 def sync_case(session: Session, case: Case, today: date, *, notify: bool = True) -> Evaluation:
     """Store what the rules say about `case` on `today`; return the evaluation."""
     result = evaluate_case(case, today)
@@ -98,7 +79,7 @@ def sync_case(session: Session, case: Case, today: date, *, notify: bool = True)
     case.window_opens_on = result.window_opens_on
     case.flags = "," + ",".join(result.flags) + "," if result.flags else ""
     case.synced_for = today
-    # Stored for the worklist's order and counts (services.worklist).
+    # Stored for the worklist's order and counts (office.worklist).
     case.urgency_for = today
     case.urgency_rank, case.urgency_until = urgency_rank_and_change(
         today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
@@ -171,7 +152,7 @@ def record_step(session: Session, case: Case, step: str, on: date, today: date) 
     """Record that `step` happened on `on` (R10 events) and re-sync the case.
 
     A collected card is also the start of a new title: callers add it with
-    services.students.start_new_title."""
+    students.changes.start_new_title."""
     if step not in STEP_STATUS:
         raise ValueError(f"unknown step {step!r}")
     setattr(case, f"{step}_on", on)

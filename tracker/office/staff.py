@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.audit import record_audit
 from tracker.models import STAFF_ROLES, StaffUser
-from tracker.services.audit import record_audit
-from tracker.services.records import normalise_email
+from tracker.students.records import normalise_email
 
 MIN_PASSWORD_LENGTH = 12
 BOOTSTRAP_ADMIN_EMAIL = "admin@example.org"

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tracker.audit import record_audit
+from tracker.cases.sync import STEP_STATUS, record_step, step_problem, sync_case
 from tracker.models import (
     AuditEntry,
     Case,
@@ -27,10 +29,8 @@ from tracker.models import (
 )
 from tracker.rules.checks import title_problems
 from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
-from tracker.services.audit import record_audit
-from tracker.services.cases import STEP_STATUS, record_step, step_problem, sync_case
-from tracker.services.records import FieldError, StudentRecord, email_key, field_error
-from tracker.services.students import apply_record, start_new_title
+from tracker.students.changes import apply_record, start_new_title
+from tracker.students.records import FieldError, StudentRecord, email_key, field_error
 
 UNCONFIRMED_RETENTION = timedelta(days=7)
 CONFIRM_MAX_AGE = timedelta(hours=48)
@@ -45,7 +45,7 @@ CARD_TYPES: tuple[TitleType, ...] = (
     TitleType.RECE,
 )
 
-# What a student records on their own page; the dated ones map onto services.cases steps.
+# What a student records on their own page; the dated ones map onto cases.sync steps.
 STUDENT_EVENTS: tuple[str, ...] = (
     "validated", "submitted", "adf_received", "card_collected", "refused", "left_france",
 )

@@ -12,7 +12,7 @@ from icalendar import Alarm, Calendar, Event
 
 from tracker.i18n import format_day, gettext
 from tracker.models import Student
-from tracker.services.cases import evaluate_case
+from tracker.models.evaluation import evaluate_case
 
 
 def student_calendar(student: Student, today: date, *, host: str = "tracker") -> bytes:

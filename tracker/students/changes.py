@@ -10,12 +10,12 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.cases.sync import sync_case
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.rules.checks import VISA_TITLES, title_problems
 from tracker.rules.titles import CLOSED_STATUSES, CaseStatus, ConcoursResult, TitleType
-from tracker.services.cases import sync_case
-from tracker.services.records import (
+from tracker.students.records import (
     FieldError,
     StudentRecord,
     email_key,

@@ -13,12 +13,12 @@ from sqlalchemy import Row, Select, and_, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Case, ResidenceTitle, Student
+from tracker.models.evaluation import facts_of
 from tracker.rules import evaluate
-from tracker.services.cases import facts_of
 
 BATCH_SIZE = 5000
 
-# Only the columns the rules read (see services.cases.facts_of): plain rows instead of ORM
+# Only the columns the rules read (see cases.sync.facts_of): plain rows instead of ORM
 # objects make `--all` on 100,000 students several times faster. Their names must stay
 # distinct (a row is read as the student, the title and the case at once, see _entry_of).
 _STUDENT = (Student.student_number, Student.date_of_birth, Student.nationality,

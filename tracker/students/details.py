@@ -17,24 +17,24 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.audit import record_audit
+from tracker.cases.sync import sync_case
 from tracker.models import Student
 from tracker.rules.dates import add_years
-from tracker.services.audit import record_audit
-from tracker.services.cases import sync_case
-from tracker.services.records import (
+from tracker.students.changes import (
+    Outcome,
+    apply_record,
+    correct_title,
+    record_of,
+    record_problems,
+)
+from tracker.students.records import (
     CSV_COLUMNS,
     FieldError,
     StudentRecord,
     field_error,
     parse_date,
     parse_record,
-)
-from tracker.services.students import (
-    Outcome,
-    apply_record,
-    correct_title,
-    record_of,
-    record_problems,
 )
 
 # Which dates each title type needs (the rest are hidden by static/js/register.js and ignored
@@ -181,7 +181,7 @@ def correct_student_details(
         session.flush()
         sync_case(session, case, today)
     after = record_of(student).as_csv_row()
-    # Field names only: the audit log outlives the student's data (services.audit).
+    # Field names only: the audit log outlives the student's data (audit).
     changed = sorted(name for name in CSV_COLUMNS if before[name] != after[name])
     if changed:
         record_audit(session, actor="student", action="student.details",

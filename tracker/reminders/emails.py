@@ -194,7 +194,7 @@ def _title_variant(m: MilestoneInfo) -> str | None:
 
 
 def _non_anef(m: MilestoneInfo) -> bool:
-    """The same split as tracker.services.guidance.place_for (the student's page)."""
+    """The same split as tracker.cases.guidance.place_for (the student's page)."""
     return (m.kind in NON_ANEF_KINDS or m.procedure == "minor_at_18"
             or m.title_type in ("visa-concours", "visa-minor"))
 

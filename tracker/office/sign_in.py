@@ -10,9 +10,9 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.audit import record_audit
 from tracker.models import STAFF_ROLES, StaffUser
-from tracker.services.audit import record_audit
-from tracker.services.staff import (
+from tracker.office.staff import (
     MIN_PASSWORD_LENGTH,
     hash_password,
     password_matches,

@@ -1,1 +1,0 @@
-"""Use cases: each a function of a database session, `today` and plain arguments."""
