@@ -127,9 +127,9 @@ def environment(database_url: str, workdir: Path, smtp_port: int | None) -> dict
 
 def generate(env: dict[str, str], students: int, *, steady: bool) -> dict[str, float]:
     """Synthetic students: bulk rows, then the real sync_case + arm_cases per batch."""
-    import tracker.reminders.arming as reminders
     from alembic import command
 
+    import tracker.reminders.arming as reminders
     from tracker.cases.sync import sync_case
     from tracker.cli.db import alembic_config
     from tracker.models import Case, OutboxMessage, ResidenceTitle, Student
@@ -203,7 +203,7 @@ def generate(env: dict[str, str], students: int, *, steady: bool) -> dict[str, f
                 break
             last = cases[-1].id
             for case in cases:
-                sync_case(session, case, registered, notify=False)
+                sync_case(session, case, registered, rearm=False)
             session.flush()
             reminders.arm_cases(session, cases, registered, runtime.policy)
     with runtime.session() as session:
@@ -283,7 +283,7 @@ def cycle(env: dict[str, str], first_cycle: bool) -> dict[str, Any]:
                    skipped=plan.skipped)
     if not first_cycle:
         started, cpu = time.perf_counter(), time.process_time()
-        delivery = deliver_all_due(runtime)
+        delivery = deliver_all_due(runtime.sessions, runtime.sender)
         elapsed = time.perf_counter() - started
         figures.update(sent=delivery.sent, failed=delivery.failed + delivery.retried,
                        deliver_s=elapsed, deliver_cpu_s=time.process_time() - cpu,

@@ -10,7 +10,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-import tracker.reminders.arming  # noqa: F401  (registers the case-changed hook)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
-from tracker.cases import sync as case_service
-from tracker.reminders import arming as reminders
-from tracker.students import csv_import as csv_io
 
 from tests.fixtures_csv import counts, csv_text, student_row
+from tracker.cases import sync as case_service
+from tracker.db import policy_of
 from tracker.models import Case, Reminder, ResidenceTitle, Student
-from tracker.policy import policy_of
 from tracker.reminders.arming import arm_case, desired_reminders
+from tracker.students import csv_import as csv_io
 from tracker.students.changes import Outcome, apply_record, record_of
 from tracker.students.csv_import import ImportReport, import_rows, import_students_csv
 from tracker.students.demo import demo_rows
@@ -296,23 +295,33 @@ def test_callers_objects_stay_in_the_session(session: Session) -> None:
     session.commit()
 
 
-def test_case_changed_hooks_see_every_new_case(session: Session) -> None:
+def test_import_arms_every_new_and_changed_case(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New cases are armed in bulk by the import, changed ones by the case sync: both by a
+    direct call, each case once, with the session's policy."""
     seen: list[tuple[int, str | None, date]] = []
+    real_bulk, real_one = csv_io.arm_cases, case_service.arm_case
 
-    def hook(hook_session: Session, case: Case, today: date) -> None:
-        assert hook_session is session
+    def bulk(arm_session: Session, cases: Sequence[Case], today: date, policy: Any,
+             **options: Any) -> int:
+        assert arm_session is session and policy is policy_of(session)
+        seen.extend((case.id, case.next_milestone_kind, today) for case in cases)
+        return real_bulk(arm_session, cases, today, policy, **options)
+
+    def one(arm_session: Session, case: Case, today: date, policy: Any) -> int:
+        assert arm_session is session and policy is policy_of(session)
         seen.append((case.id, case.next_milestone_kind, today))
+        return real_one(arm_session, case, today, policy)
 
+    monkeypatch.setattr(csv_io, "arm_cases", bulk)
+    monkeypatch.setattr(case_service, "arm_case", one)
     rows = [student_row("1001"), student_row("1002")]
-    case_service._case_changed_hooks.append(hook)
-    try:
-        run_import(session, csv_text(rows))
-        assert len(seen) == 2
-        run_import(session, csv_text(rows))  # unchanged: no sync, no hook
-        assert len(seen) == 2
-        run_import(session, csv_text([student_row("1001", title_expires_on="2027-01-31")]))
-    finally:
-        case_service._case_changed_hooks.remove(hook)
+    run_import(session, csv_text(rows))
+    assert len(seen) == 2
+    run_import(session, csv_text(rows))  # unchanged: no sync, no arming
+    assert len(seen) == 2
+    run_import(session, csv_text([student_row("1001", title_expires_on="2027-01-31")]))
     assert len(seen) == 3
     assert all(case_id is not None for case_id, _, _ in seen)
     assert seen[2][0] == seen[0][0]
@@ -323,18 +332,18 @@ def test_case_changed_hooks_see_every_new_case(session: Session) -> None:
 def test_import_arms_the_reminders_of_every_new_case(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The import arms new cases in bulk (one hook call per batch): it must store exactly the
+    """The import arms new cases in bulk (one call per batch): it must store exactly the
     reminders that arming each case on its own stores, for a demo mix over several batches."""
     monkeypatch.setattr(csv_io, "BATCH_SIZE", 70)
     batches: list[int] = []
-    real_arm_cases = reminders.arm_cases
+    real_arm_cases = csv_io.arm_cases
 
-    def counting_arm_cases(hook_session: Session, cases: Sequence[Case], today: date,
-                           **options: Any) -> int:
+    def counting_arm_cases(arm_session: Session, cases: Sequence[Case], today: date,
+                           *args: Any, **options: Any) -> int:
         batches.append(len(cases))
-        return real_arm_cases(hook_session, cases, today, **options)
+        return real_arm_cases(arm_session, cases, today, *args, **options)
 
-    monkeypatch.setattr(reminders, "arm_cases", counting_arm_cases)
+    monkeypatch.setattr(csv_io, "arm_cases", counting_arm_cases)
     rows = list(demo_rows(300, seed=5, today=TODAY))
     report = import_rows(session, enumerate(rows, start=2), today=TODAY, dry_run=False)
     assert (report.created, report.rejected) == (300, [])
@@ -367,7 +376,7 @@ def test_import_arms_the_reminders_of_every_new_case(
 
     session.execute(delete(Reminder))
     for case in cases:
-        arm_case(session, case, TODAY)
+        arm_case(session, case, TODAY, policy_of(session))
     session.commit()
     assert stored() == bulk
 
@@ -380,14 +389,15 @@ def test_sqlite_page_cache_is_only_enlarged_during_the_import(session: Session) 
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     seen: list[int] = []
 
-    def hook(hook_session: Session, case: Case, today: date) -> None:
-        seen.append(hook_session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+    real_arm_cases = csv_io.arm_cases
 
-    case_service._case_changed_hooks.append(hook)
-    try:
+    def spy(arm_session: Session, *args: Any, **options: Any) -> int:
+        seen.append(arm_session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+        return real_arm_cases(arm_session, *args, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_io, "arm_cases", spy)
         run_import(session, csv_text([student_row("1001")]))
-    finally:
-        case_service._case_changed_hooks.remove(hook)
     assert seen and seen[0] < 0 and seen[0] != before  # negative: a size in KiB
     assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
 

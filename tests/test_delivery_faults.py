@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,11 +26,16 @@ from tests.fixtures_reminders import (  # noqa: F401
 )
 from tests.fixtures_smtp import SmtpServer
 from tracker.cycle import run_cycle
-from tracker.mail.delivery import LEASE, MAX_ATTEMPTS, backoff, deliver_due
+from tracker.mail.delivery import LEASE, MAX_ATTEMPTS, DeliveryReport, backoff, deliver_due
 from tracker.models import OutboxMessage, Reminder, Student, utcnow
 from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
+
+
+def deliver(runtime: Runtime, **options: Any) -> DeliveryReport:
+    """One delivery run with the runtime's session factory and sender."""
+    return deliver_due(runtime.sessions, runtime.sender, **options)
 
 DAY = date(2026, 9, 16)  # the renewal window of a title ending 2027-01-14 opens
 
@@ -67,7 +73,7 @@ def test_451_then_accepted_is_delivered_once(mail_runtime: Runtime,  # noqa: F81
     ids = plan(mail_runtime)
     assert len(ids) == 2  # the renewal window's reminder and the welcome
     smtp_server.handler.replies.extend(["451 4.3.0 try again later"] * 2)
-    first = deliver_due(mail_runtime)
+    first = deliver(mail_runtime)
     assert (first.sent, first.retried, first.failed) == (0, 2, 0)
     assert smtp_server.messages == []
     with mail_runtime.session() as session:
@@ -75,8 +81,9 @@ def test_451_then_accepted_is_delivered_once(mail_runtime: Runtime,  # noqa: F81
         assert {r.state for r in rows} == {"pending"}
         assert all("451" in (r.last_error or "") for r in rows)
         retry_at = max(r.next_attempt_at for r in rows)
-    assert deliver_due(mail_runtime).claimed == 0  # not yet due
-    second = deliver_due(mail_runtime, now=retry_at + timedelta(seconds=1))
+    assert deliver(mail_runtime).claimed == 0  # not yet due
+    second = deliver(mail_runtime,
+                         now=retry_at + timedelta(seconds=1))
     assert (second.sent, second.failed) == (2, 0)
     assert states(mail_runtime) == [("sent", 2), ("sent", 2)]
     assert len(message_ids_received(smtp_server)) == len(set(message_ids_received(smtp_server)))
@@ -84,7 +91,8 @@ def test_451_then_accepted_is_delivered_once(mail_runtime: Runtime,  # noqa: F81
     with mail_runtime.session() as session:
         assert session.scalars(select(Reminder.state).where(
             Reminder.message_id.is_not(None))).all() == ["sent"]
-    assert deliver_due(mail_runtime, now=retry_at + timedelta(days=1)).claimed == 0
+    assert deliver(mail_runtime,
+                       now=retry_at + timedelta(days=1)).claimed == 0
 
 
 def test_550_fails_at_once_suppresses_and_reaches_the_digest(
@@ -121,10 +129,11 @@ def test_connection_dropped_mid_batch(mail_runtime: Runtime,  # noqa: F811
     ids = plan(mail_runtime, students=5)
     assert len(ids) == 10
     smtp_server.handler.drop_after = 3  # the 4th message's DATA loses the connection
-    report = deliver_due(mail_runtime)
+    report = deliver(mail_runtime)
     assert smtp_server.handler.drops == 1
     assert report.sent + report.retried == 10 and report.failed == 0
-    later = deliver_due(mail_runtime, now=utcnow() + timedelta(hours=1))
+    later = deliver(mail_runtime,
+                        now=utcnow() + timedelta(hours=1))
     assert report.sent + later.sent == 10
     received = message_ids_received(smtp_server)
     assert len(received) == 10 and len(set(received)) == 10
@@ -135,13 +144,15 @@ def test_server_down_then_back_loses_nothing(mail_runtime: Runtime,  # noqa: F81
                                              smtp_server: SmtpServer) -> None:  # noqa: F811
     plan(mail_runtime, students=3)
     smtp_server.stop()
-    down = deliver_due(mail_runtime)
+    down = deliver(mail_runtime)
     assert (down.sent, down.failed) == (0, 0) and down.retried == 6
     assert states(mail_runtime) == [("pending", 1)] * 6
-    again = deliver_due(mail_runtime, now=utcnow() + timedelta(hours=1))
+    again = deliver(mail_runtime,
+                        now=utcnow() + timedelta(hours=1))
     assert again.sent == 0 and states(mail_runtime) == [("pending", 2)] * 6
     smtp_server.start()
-    back = deliver_due(mail_runtime, now=utcnow() + timedelta(hours=2))
+    back = deliver(mail_runtime,
+                       now=utcnow() + timedelta(hours=2))
     assert back.sent == 6
     assert len(set(message_ids_received(smtp_server))) == 6
     assert {s for s, _a in states(mail_runtime)} == {"sent"}
@@ -154,7 +165,7 @@ def test_temporary_failures_stop_after_the_limit(mail_runtime: Runtime,  # noqa:
     now = utcnow()
     for attempt in range(MAX_ATTEMPTS):
         now += timedelta(hours=7)
-        report = deliver_due(mail_runtime, now=now)
+        report = deliver(mail_runtime, now=now)
         assert report.claimed == 2, attempt
     assert states(mail_runtime) == [("failed", MAX_ATTEMPTS)] * 2
     with mail_runtime.session() as session:
@@ -188,8 +199,10 @@ def test_killed_after_claiming_is_delivered_after_the_lease(
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     assert states(mail_runtime) == [("sending", 1)] * 4
-    assert deliver_due(mail_runtime).claimed == 0  # the lease still holds
-    after = deliver_due(mail_runtime, now=utcnow() + LEASE + timedelta(seconds=1))
+    assert deliver_due(mail_runtime.sessions,
+                       mail_runtime.sender).claimed == 0  # the lease still holds
+    after = deliver(mail_runtime,
+                        now=utcnow() + LEASE + timedelta(seconds=1))
     assert after.sent == 4
     assert states(mail_runtime) == [("sent", 2)] * 4
     assert len(set(message_ids_received(smtp_server))) == 4

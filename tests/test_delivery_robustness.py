@@ -26,12 +26,17 @@ from tests.fixtures_reminders import (  # noqa: F401
 )
 from tests.fixtures_smtp import SmtpServer, start_smtp_server
 from tracker.cycle import run_cycle
-from tracker.mail.delivery import LEASE, deliver_due
+from tracker.mail.delivery import LEASE, DeliveryReport, deliver_due
 from tracker.mail.transport import SmtpTransport
 from tracker.models import OutboxMessage, Student, utcnow
 from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
+
+
+def deliver(runtime: Runtime, **options: Any) -> DeliveryReport:
+    """One delivery run with the runtime's session factory and sender."""
+    return deliver_due(runtime.sessions, runtime.sender, **options)
 
 DAY = date(2026, 9, 16)  # the renewal window of a title ending 2027-01-14 opens
 JOSE = "josé@example.org"
@@ -77,7 +82,7 @@ def test_non_ascii_address_goes_out_with_smtputf8(utf8_runtime: Runtime,
                                                   utf8_server: SmtpServer) -> None:
     add_three(utf8_runtime, JOSE)
     plan(utf8_runtime)
-    report = deliver_due(utf8_runtime)
+    report = deliver(utf8_runtime)
     assert (report.sent, report.failed, report.retried) == (6, 0, 0)
     to_jose = [r for r in utf8_server.handler.received if r.rcpt_tos == [JOSE]]
     assert len(to_jose) == 2  # the welcome and the reminder, envelope untouched
@@ -111,7 +116,7 @@ def test_non_ascii_domain_goes_out_in_idna_without_smtputf8(
         mail_runtime: Runtime, smtp_server: SmtpServer) -> None:  # noqa: F811
     add_three(mail_runtime, "jose@exämple.org")
     plan(mail_runtime)
-    report = deliver_due(mail_runtime)
+    report = deliver(mail_runtime)
     assert (report.sent, report.failed) == (6, 0)
     assert sum(1 for r in smtp_server.handler.received
                if r.rcpt_tos == ["jose@xn--exmple-cua.org"]) == 2
@@ -131,14 +136,15 @@ def test_unexpected_error_on_one_message_defers_it_and_the_chunk_goes_on(
         real(self, client, sender, recipient, data)
 
     monkeypatch.setattr(SmtpTransport, "_send_once", flaky)
-    report = deliver_due(mail_runtime)
+    report = deliver(mail_runtime)
     assert (report.sent, report.retried, report.failed) == (4, 2, 0)
     deferred = [r for r in rows(mail_runtime) if r.state == "pending"]
     assert {r.to_address for r in deferred} == {"s21900002@example.org"}
     assert all("unexpected error: ValueError: something nobody foresaw" in (r.last_error or "")
                for r in deferred)
     monkeypatch.setattr(SmtpTransport, "_send_once", real)
-    later = deliver_due(mail_runtime, now=utcnow() + timedelta(hours=1))
+    later = deliver(mail_runtime,
+                        now=utcnow() + timedelta(hours=1))
     assert later.sent == 2
     with mail_runtime.session() as session:
         assert session.scalars(select(Student.address_suppressed)).all() == [False] * 3
@@ -175,7 +181,7 @@ def test_a_chunk_slower_than_the_lease_is_never_sent_twice(
                 # From the first message on: the first deliverer holds the whole chunk.
                 sending.wait(timeout=60)
                 while not done.is_set():
-                    second.append(deliver_due(mail_runtime).claimed)
+                    second.append(deliver(mail_runtime).claimed)
                     time.sleep(0.05)
             except BaseException as exc:
                 errors.append(exc)
@@ -183,7 +189,7 @@ def test_a_chunk_slower_than_the_lease_is_never_sent_twice(
         poller = threading.Thread(target=poll)
         poller.start()
         try:
-            first = deliver_due(mail_runtime)
+            first = deliver(mail_runtime)
         finally:
             done.set()
             poller.join(timeout=60)

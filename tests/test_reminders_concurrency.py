@@ -109,7 +109,7 @@ def test_two_planners_two_deliverers(mail_runtime: Runtime,  # noqa: F811
     def deliverer() -> Any:
         total = 0
         while True:
-            report = deliver_due(mail_runtime, limit=300)
+            report = deliver_due(mail_runtime.sessions, mail_runtime.sender, limit=300)
             total += report.sent
             if report.claimed == 0:
                 return total

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.cases.sync import refresh_stale_cases
 from tracker.mail.delivery import DeliveryReport, deliver_due, deliver_messages
+from tracker.mail.transport import MailSender
 from tracker.models import utcnow
 from tracker.reminders.digest import plan_digest
 from tracker.reminders.planning import PlanReport, plan_reminders
@@ -39,14 +43,13 @@ class CycleReport:
         return {"planned": self.planned, "sent": self.sent, "skipped": self.skipped,
                 "failed": self.failed}
 
-# --------------------------------------------------------------------------------------------
-# One cycle (what the scheduler and `tracker reminders run` do)
 
 
-def deliver_all_due(runtime: Runtime) -> DeliveryReport:
+def deliver_all_due(sessions: sessionmaker[Session], sender: MailSender) -> DeliveryReport:
+    """Deliver until nothing due is left or nothing goes out (the relay is down)."""
     total = DeliveryReport()
     while True:
-        report = deliver_due(runtime, limit=5000)
+        report = deliver_due(sessions, sender, limit=5000)
         total.add(report)
         if report.claimed == 0 or report.sent + report.failed == 0:
             return total
@@ -63,22 +66,29 @@ def run_cycle(runtime: Runtime, *, today: date, dry_run: bool = False,
     if dry_run:
         session = runtime.sessions()
         try:
+            refreshed = refresh_stale_cases(session, today)
             plan = plan_reminders(session, today=today, policy=policy, settings=settings)
         finally:
             session.rollback()
             session.close()
+        plan.refreshed_cases = refreshed
         return CycleReport(planned=plan.planned, skipped=plan.skipped, plan=plan)
+    with runtime.session() as session:
+        # Open cases whose next milestone has passed move on (flags, urgency) before the
+        # digest reads them.
+        refreshed = refresh_stale_cases(session, today)
     with runtime.session() as session:
         plan = plan_reminders(session, today=today, policy=policy, settings=settings,
                               commit=True)
-    delivery = deliver_all_due(runtime)
+    plan.refreshed_cases = refreshed
+    delivery = deliver_all_due(runtime.sessions, runtime.sender)
     with runtime.session() as session:
         digest_id = plan_digest(session, today=today, policy=policy, settings=settings)
     report = CycleReport(planned=plan.planned, sent=delivery.sent, skipped=plan.skipped,
                          failed=delivery.failed, plan=plan, delivery=delivery,
                          digest_id=digest_id)
     if digest_id is not None:
-        digest = deliver_messages(runtime, [digest_id])
+        digest = deliver_messages(runtime.sessions, runtime.sender, [digest_id])
         delivery.add(digest)
         report.planned += 1
         report.sent += digest.sent

@@ -31,8 +31,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from tracker.rules.departments import is_department, normalise_department
 from tracker.rules.milestones import MILESTONE_KINDS
 from tracker.rules.policy import (
@@ -194,14 +192,3 @@ def load_policy(path: Path | str) -> Policy:
         policy = replace(policy, office_email=check.text("office_email", raw["office_email"],
                                                          _EMAIL, "an e-mail address"))
     return policy
-
-
-SESSION_INFO_KEY = "tracker.policy"
-
-
-def policy_of(session: Session) -> Policy:
-    """The policy of the runtime that made this session. The case-changed hook has no runtime
-    at hand (it runs inside sync_case, called by imports, the web and the CLI alike), so the
-    runtime's session factory carries it in `Session.info`; a bare session gets the defaults."""
-    policy = session.info.get(SESSION_INFO_KEY)
-    return policy if isinstance(policy, Policy) else DEFAULT_POLICY

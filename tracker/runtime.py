@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import make_engine, make_session_factory, session_scope
+from tracker.mail.transport import MailSender, mail_sender
 from tracker.rules.policy import DEFAULT_POLICY, Policy
 from tracker.settings import Settings, load_settings
 
@@ -21,6 +22,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    sender: MailSender
     policy: Policy = field(default=DEFAULT_POLICY)
 
     @contextmanager
@@ -45,11 +47,5 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         from tracker.policy import load_policy
 
         policy = load_policy(settings.policy_file)
-    # Importing the reminder service registers its on_case_changed hook, so every entry point
-    # (web, CLI, scheduler, a script) re-arms reminders when a case changes.
-    import tracker.reminders.arming  # noqa: F401
-
-    sessions = make_session_factory(engine)
-    # The reminder hook inside sync_case reads the policy from the session (tracker.policy).
-    sessions.configure(info={"tracker.policy": policy})
-    return Runtime(settings, engine, sessions, policy)
+    sessions = make_session_factory(engine, policy)
+    return Runtime(settings, engine, sessions, mail_sender(settings), policy)

@@ -122,7 +122,7 @@ def daily_job(runtime: Runtime, lease: SchedulerLease) -> CycleReport | None:
 def retry_job(runtime: Runtime, lease: SchedulerLease) -> None:
     if not lease.acquire():
         return
-    report = deliver_due(runtime)
+    report = deliver_due(runtime.sessions, runtime.sender)
     if report.claimed:
         log.info("delivery retry: sent %s, deferred %s, failed %s", report.sent,
                  report.retried, report.failed)

@@ -1,73 +1,32 @@
 """Keeping each case's derived columns in step with the rules, and recording its steps.
 
 Every change to a student's title or case goes through `sync_case`, which re-evaluates the
-rules and stores the next milestone, the urgency dates and the flags, then tells the reminder
-planner (DESIGN 6 rule 6: a changed date re-arms reminders, a done procedure cancels them).
+rules and stores the next milestone, the urgency dates and the flags, then re-arms the case's
+reminders by calling `tracker.reminders.arming.arm_case` (DESIGN 6 rule 6: a changed date
+re-arms reminders, a done procedure cancels them), with the policy of the session
+(`tracker.db.policy_of`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from tracker.db import policy_of
 from tracker.models import Case
 from tracker.models.evaluation import evaluate_case
+from tracker.reminders.arming import arm_case
 from tracker.rules import Evaluation
 from tracker.rules.titles import CLOSED_STATUSES, CaseStatus
 from tracker.rules.urgency import urgency_rank_and_change
 
-# Called after a case's derived columns changed; the reminder service registers itself here so
-# that this module does not import it (tracker.reminders depends on tracker.cases).
-CaseChangedHook = Callable[[Session, Case, date], None]
-_case_changed_hooks: list[CaseChangedHook] = []
 
-
-def on_case_changed(hook: CaseChangedHook) -> CaseChangedHook:
-    _case_changed_hooks.append(hook)
-    return hook
-
-
-# A bulk import creates thousands of cases at once: calling each hook once per case costs
-# queries per case. A hook may have a bulk form, called once with all the new cases and the
-# rules' evaluation of each (by case id), which the importer has just computed.
-CasesCreatedHook = Callable[[Session, Sequence[Case], Mapping[int, Evaluation], date], None]
-_cases_created_forms: dict[CaseChangedHook, CasesCreatedHook] = {}
-
-
-def on_cases_created(
-    per_case: CaseChangedHook,
-) -> Callable[[CasesCreatedHook], CasesCreatedHook]:
-    """Register the bulk form of the `on_case_changed` hook `per_case`, for new cases only
-    (their students have no earlier case, so the bulk form may skip what concerns one)."""
-
-    def register(bulk: CasesCreatedHook) -> CasesCreatedHook:
-        _cases_created_forms[per_case] = bulk
-        return bulk
-
-    return register
-
-
-def notify_cases_created(session: Session, cases: Sequence[Case],
-                         evaluations: Mapping[int, Evaluation], today: date) -> None:
-    """What `sync_case(notify=True)` tells the hooks, for many cases just created in this
-    transaction and flushed, with `evaluations` as sync_case returned them: each hook's bulk
-    form once, or the hook per case."""
-    if not cases:
-        return
-    for hook in _case_changed_hooks:
-        bulk = _cases_created_forms.get(hook)
-        if bulk is not None:
-            bulk(session, cases, evaluations, today)
-        else:
-            for case in cases:
-                hook(session, case, today)
-
-
-def sync_case(session: Session, case: Case, today: date, *, notify: bool = True) -> Evaluation:
-    """Store what the rules say about `case` on `today`; return the evaluation."""
+def sync_case(session: Session, case: Case, today: date, *, rearm: bool = True) -> Evaluation:
+    """Store what the rules say about `case` on `today` and re-arm its reminders; return the
+    evaluation. `rearm=False` for callers that arm many cases at once afterwards (the import)
+    or whose change cannot move a milestone (the daily refresh of stale cases)."""
     result = evaluate_case(case, today)
     case.procedure = result.procedure.value
     case.is_open = result.is_open
@@ -84,10 +43,9 @@ def sync_case(session: Session, case: Case, today: date, *, notify: bool = True)
     case.urgency_rank, case.urgency_until = urgency_rank_and_change(
         today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
         fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on)
-    if notify:
+    if rearm:
         session.flush()
-        for hook in _case_changed_hooks:
-            hook(session, case, today)
+        arm_case(session, case, today, policy_of(session))
     return result
 
 
@@ -113,7 +71,7 @@ def refresh_stale_cases(session: Session, today: date, batch_size: int = 1000) -
             .options(joinedload(Case.student), joinedload(Case.title))
         ).all()
         for case in cases:
-            sync_case(session, case, today, notify=False)
+            sync_case(session, case, today, rearm=False)
         session.flush()
         refreshed += len(cases)
     return refreshed

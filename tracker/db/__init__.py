@@ -1,4 +1,8 @@
-"""Engine and session factory (plain SQLAlchemy): one session per request, command or job."""
+"""Engine and session factory: one session per request, command or job.
+
+Every session carries the reminder policy of the process that made it, set once here: the case
+sync re-arms a changed case's reminders with it (DESIGN 6 rule 6) wherever the change comes
+from (an import, a page, the CLI), without each caller passing it along."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.rules.policy import Policy
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,9 +40,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+class TrackerSession(Session):
+    """A session that knows the reminder policy (see the module docstring)."""
+
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+
+
+def make_session_factory(engine: Engine, policy: Policy) -> sessionmaker[Session]:
     # expire_on_commit=False: objects stay readable after the commit that ends a request.
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return sessionmaker(bind=engine, class_=TrackerSession, expire_on_commit=False,
+                        policy=policy)
+
+
+def policy_of(session: Session) -> Policy:
+    """The reminder policy the session was made with. A session made elsewhere has none: fail
+    loudly rather than arm reminders with a policy nobody chose."""
+    if not isinstance(session, TrackerSession):
+        raise TypeError("this session does not come from tracker.db.make_session_factory, "
+                        "so it carries no reminder policy")
+    return session.policy
 
 
 @contextmanager

@@ -42,11 +42,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.mail.transport import FileTransport, SmtpTransport, TransportError, make_transport
+from tracker.db import session_scope
+from tracker.mail.transport import MailSender, Transport, TransportError
 from tracker.models import OutboxMessage, Reminder, Student, utcnow
-from tracker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelt
 
 
 @contextmanager
-def _bookkeeping(runtime: Runtime) -> Iterator[Session]:
+def _bookkeeping(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A transaction of delivery's own records (claims, leases, outcomes). On PostgreSQL it
     commits without waiting for its WAL record to reach the disk (synchronous_commit off,
     for this transaction only): waiting cost a disk flush per commit, tens of milliseconds
@@ -100,7 +100,7 @@ def _bookkeeping(runtime: Runtime) -> Iterator[Session]:
     last such commits, and what it forgets is a claim or an outcome: the message is sent
     again after its lease, never lost (SQLite's WAL with synchronous=NORMAL, tracker.db,
     makes the same trade for every commit)."""
-    with runtime.session() as session:
+    with session_scope(sessions) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         yield session
@@ -193,8 +193,9 @@ class _Outcomes:
     RECORD_SECONDS, before a lease renewal and at the end of the chunk (see the module
     docstring)."""
 
-    def __init__(self, runtime: Runtime, worker: str, report: DeliveryReport) -> None:
-        self.runtime, self.worker, self.report = runtime, worker, report
+    def __init__(self, sessions: sessionmaker[Session], worker: str,
+                 report: DeliveryReport) -> None:
+        self.sessions, self.worker, self.report = sessions, worker, report
         self.waiting: list[_Outcome] = []
         self.since = 0.0
 
@@ -209,7 +210,7 @@ class _Outcomes:
         waiting, self.waiting = self.waiting, []
         if not waiting:
             return
-        with _bookkeeping(self.runtime) as session:
+        with _bookkeeping(self.sessions) as session:
             _record_sent(session, self.worker, [o for o in waiting if o.error is None],
                          self.report)
             for outcome in waiting:
@@ -217,26 +218,25 @@ class _Outcomes:
                     _record_error(session, self.worker, outcome, outcome.error, self.report)
 
 
-def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, ids: list[int],
-                  worker: str, report: DeliveryReport, *, lease_until: datetime,
-                  now: datetime | None = None) -> None:
-    sender = runtime.settings.mail_from
+def _send_claimed(sessions: sessionmaker[Session], transport: Transport, mail_from: str,
+                  ids: list[int], worker: str, report: DeliveryReport, *,
+                  lease_until: datetime, now: datetime | None = None) -> None:
     connection_down: TransportError | None = None
-    with runtime.session() as session:
+    with session_scope(sessions) as session:
         rows = session.execute(
             select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.raw,
                    OutboxMessage.key, OutboxMessage.attempts, OutboxMessage.student_id)
             .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
     ours = {row.id for row in rows}
-    outcomes = _Outcomes(runtime, worker, report)
+    outcomes = _Outcomes(sessions, worker, report)
     for index, (message_id, to, raw, name, attempts, student_id) in enumerate(rows):
         clock = now or utcnow()
         if connection_down is None and lease_until - clock < LEASE / 2:
             # What went out is written first: the renewal covers only the rows still to send.
             outcomes.flush()
             lease_until = clock + LEASE
-            with _bookkeeping(runtime) as session:
+            with _bookkeeping(sessions) as session:
                 ours = _renew(session, [r.id for r in rows[index:]], worker, lease_until)
         if message_id not in ours:
             # Our lease ran out before we renewed it: another process may hold the row now.
@@ -246,7 +246,7 @@ def _send_claimed(runtime: Runtime, transport: SmtpTransport | FileTransport, id
         error: TransportError | None = connection_down
         if error is None:
             try:
-                transport.send(sender=sender, recipient=to, raw=raw, name=name)
+                transport.send(sender=mail_from, recipient=to, raw=raw, name=name)
             except TransportError as exc:
                 error = exc
                 if exc.connection_lost:
@@ -317,21 +317,21 @@ def _record_error(session: Session, worker: str, outcome: _Outcome, error: Trans
             log.info("message %s deferred until %s: %s", message_id, retry_at, error)
 
 
-def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
-             ids: list[int] | None) -> DeliveryReport:
+def _deliver(sessions: sessionmaker[Session], sender: MailSender, *, now: datetime | None,
+             limit: int, ids: list[int] | None) -> DeliveryReport:
     report = DeliveryReport()
     worker = worker_id()
-    with make_transport(runtime.settings) as transport:
+    with sender.open_transport() as transport:
         while report.claimed < limit:
             claimed_at = now or utcnow()
-            with _bookkeeping(runtime) as session:
+            with _bookkeeping(sessions) as session:
                 claimed = claim(session, now=claimed_at, worker=worker,
                                 limit=min(CLAIM_CHUNK, limit - report.claimed), ids=ids)
             if not claimed:
                 break
             report.claimed += len(claimed)
             before = report.retried
-            _send_claimed(runtime, transport, claimed, worker, report,
+            _send_claimed(sessions, transport, sender.mail_from, claimed, worker, report,
                           lease_until=claimed_at + LEASE, now=now)
             if report.retried - before == len(claimed):
                 # Nothing in this chunk went out (the server is down): stop, the retry job
@@ -340,15 +340,16 @@ def _deliver(runtime: Runtime, *, now: datetime | None, limit: int,
     return report
 
 
-def deliver_due(runtime: Runtime, *, now: datetime | None = None,
-                limit: int = 500) -> DeliveryReport:
+def deliver_due(sessions: sessionmaker[Session], sender: MailSender, *,
+                now: datetime | None = None, limit: int = 500) -> DeliveryReport:
     """Send up to `limit` messages that are due at `now` (default: the clock, naive UTC)."""
-    return _deliver(runtime, now=now, limit=limit, ids=None)
+    return _deliver(sessions, sender, now=now, limit=limit, ids=None)
 
 
-def deliver_messages(runtime: Runtime, ids: list[int]) -> DeliveryReport:
+def deliver_messages(sessions: sessionmaker[Session], sender: MailSender,
+                     ids: list[int]) -> DeliveryReport:
     """Send these messages now if they are due (the web layer calls this right after it
     committed a verification or sign-in e-mail). A failure is left to the retry job."""
     if not ids:
         return DeliveryReport()
-    return _deliver(runtime, now=None, limit=len(ids), ids=list(ids))
+    return _deliver(sessions, sender, now=None, limit=len(ids), ids=list(ids))

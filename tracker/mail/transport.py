@@ -16,6 +16,8 @@ import os
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -245,3 +247,16 @@ def make_transport(settings: Settings) -> SmtpTransport | FileTransport:
     if settings.smtp_host:
         return SmtpTransport(settings)
     return FileTransport(settings.outbox_dir)
+
+
+@dataclass(frozen=True)
+class MailSender:
+    """What delivery needs to send: the envelope sender and a way to open a transport (one
+    SMTP connection, or the outbox folder, per delivery run)."""
+
+    mail_from: str
+    open_transport: Callable[[], Transport]
+
+
+def mail_sender(settings: Settings) -> MailSender:
+    return MailSender(settings.mail_from, lambda: make_transport(settings))

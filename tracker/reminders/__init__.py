@@ -1,11 +1,12 @@
 """Reminders: DESIGN section 6, rules 1–8.
 
 How the rules map to the data:
-- Arming (rules 1, 2, 6). Whenever a case changes (`sync_case` calls `arm_case`), every reminder
-  the policy gives for its milestones is stored as a `Reminder` row in state pending, with its
-  due day S = milestone date + offset, unless S is before the student's registration date. A changed date is a new milestone date, hence a
-  new key: the new reminders are armed and the stale pending ones are cancelled
-  ("date_changed"); a filed or closed procedure cancels them all ("procedure_done").
+- Arming (rules 1, 2, 6). Whenever a case changes (`sync_case` calls `arm_case`), every
+  reminder the policy gives for its milestones is stored as a `Reminder` row in state pending,
+  with its due day S = milestone date + offset, unless S is before the student's registration
+  date. A changed date is a new milestone date, hence a new key: the new reminders are armed
+  and the stale pending ones are cancelled ("date_changed"); a filed or closed procedure
+  cancels them all ("procedure_done").
 - Planning (rules 2, 3, 4). The daily run reads only the pending rows with S ≤ today (the
   indexed `due_on` column), student by student in bounded batches. Per (case, milestone) the
   latest due reminder goes out and the older ones are recorded as skipped ("superseded"), so

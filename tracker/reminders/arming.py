@@ -19,11 +19,9 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from tracker.cases.sync import on_case_changed, on_cases_created
 from tracker.db.bulk import bulk_insert
 from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, utcnow
 from tracker.models.evaluation import evaluate_case
-from tracker.policy import policy_of
 from tracker.reminders.keys import case_wants_reminders, policy_fingerprint, reminder_key
 from tracker.rules.milestones import Evaluation
 from tracker.rules.policy import Policy
@@ -81,7 +79,7 @@ def cancel_reminders(session: Session, ids: Sequence[int], reason: str) -> int:
 
 
 def arm_cases(session: Session, cases: Sequence[Case], today: date,
-              policy: Policy | None = None, *, created: bool = False,
+              policy: Policy, *, created: bool = False,
               evaluations: Mapping[int, Evaluation] | None = None) -> int:
     """Bring each case's pending reminders in line with its milestones (rules 1, 2, 6), with
     one query and one insert for the whole list. Returns how many reminders were armed.
@@ -89,7 +87,6 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
     `created`: the cases were created in this transaction, so they have no reminder yet and
     no other process can see them (nothing to look up, and no key can clash). `evaluations`:
     the rules' evaluation of each case on `today`, by case id, when the caller has it."""
-    policy = policy or policy_of(session)
     if not cases:
         return 0
     existing: dict[int, list[Any]] = defaultdict(list)
@@ -137,7 +134,7 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
     return len(rows)
 
 
-def arm_case(session: Session, case: Case, today: date, policy: Policy | None = None) -> int:
+def arm_case(session: Session, case: Case, today: date, policy: Policy) -> int:
     """`arm_cases` for one case that just changed; a new title also leaves the previous
     case behind, whose pending reminders are of no use any more."""
     previous = session.scalars(
@@ -147,18 +144,6 @@ def arm_case(session: Session, case: Case, today: date, policy: Policy | None = 
     ).all()
     cancel_reminders(session, previous, "procedure_done")
     return arm_cases(session, [case], today, policy)
-
-
-@on_case_changed
-def _rearm_on_change(session: Session, case: Case, today: date) -> None:
-    arm_case(session, case, today)
-
-
-@on_cases_created(_rearm_on_change)
-def _arm_new_cases(session: Session, cases: Sequence[Case],
-                   evaluations: Mapping[int, Evaluation], today: date) -> None:
-    # New students have no previous case whose reminders arm_case would cancel.
-    arm_cases(session, cases, today, created=True, evaluations=evaluations)
 
 
 def ensure_armed(session: Session, today: date, policy: Policy,

@@ -20,11 +20,9 @@ from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.cases.sync import refresh_stale_cases
 from tracker.mail.outbox import Outgoing, enqueue_many, existing_keys
 from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, Student, utcnow
 from tracker.models.evaluation import evaluate_case
-from tracker.policy import SESSION_INFO_KEY
 from tracker.reminders.arming import BATCH_SIZE, cancel_reminders, ensure_armed
 from tracker.reminders.emails import (
     CoveredReminder,
@@ -283,9 +281,7 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
                    batch_size: int = BATCH_SIZE, commit: bool = False) -> PlanReport:
     """Plan the day's e-mails (rules 1–5 and 7). With `commit`, each batch is committed as it
     is done (the scheduler); without, the caller decides (a dry run rolls back)."""
-    session.info[SESSION_INFO_KEY] = policy
     report = PlanReport()
-    report.refreshed_cases = refresh_stale_cases(session, today)
     report.armed_cases = ensure_armed(session, today, policy, batch_size)
     if commit:
         _lock_planner(session)

@@ -29,12 +29,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.audit import record_audit
 from tracker.cases.sync import sync_case
+from tracker.db import policy_of
 from tracker.db.bulk import bulk_insert, large_cache
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student
+from tracker.reminders.arming import arm_cases
 from tracker.rules import Evaluation
 from tracker.rules.titles import CaseStatus
-from tracker.cases import sync as case_service
 from tracker.students.changes import (
     Outcome,
     apply_record,
@@ -378,7 +379,7 @@ class _NewStudent:
     values: dict[str, Any]
     title: dict[str, Any] | None = None
     case: dict[str, Any] | None = None
-    evaluation: Evaluation | None = None  # the case's, for the hooks (no second evaluation)
+    evaluation: Evaluation | None = None  # the case's, for arming (no second evaluation)
 
 
 class _Importer:
@@ -507,9 +508,9 @@ class _Importer:
                         else CaseStatus.TODO).value,
             )
             # The one place that maps the rules' evaluation to the case's stored columns; the
-            # hooks run after the insert, below, when the case exists.
+            # reminders are armed after the insert, below, when the case exists.
             new.evaluation = sync_case(self.session, draft, self.today,  # type: ignore[arg-type]
-                                       notify=False)
+                                       rearm=False)
             new.case = draft.columns()
         return new
 
@@ -535,19 +536,19 @@ class _Importer:
             {**s.case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
             for sid, s in with_title
         ])
-        # sync_case(notify=True) would call the hooks (the reminder planner) for each new case;
-        # the cases were synced with notify=False above, so the hooks hear of them here, in
-        # bulk (one query and one insert per batch for the reminders, not three per case).
-        if case_service._case_changed_hooks:
-            cases = session.scalars(
-                select(Case).where(Case.student_id.in_([sid for sid, _ in with_title]))
-                .order_by(Case.id)
-                .options(joinedload(Case.student))
-            ).all()
-            by_student = {sid: s.evaluation for sid, s in with_title if s.evaluation}
-            evaluations = {case.id: by_student[case.student_id] for case in cases}
-            case_service.notify_cases_created(session, cases, evaluations, self.today)
-            session.flush()
+        # The cases were synced with rearm=False above: they are armed here in bulk (one query
+        # and one insert per batch for the reminders, not three per case as arm_case would).
+        cases = session.scalars(
+            select(Case).where(Case.student_id.in_([sid for sid, _ in with_title]))
+            .order_by(Case.id)
+            .options(joinedload(Case.student))
+        ).all()
+        by_student = {sid: s.evaluation for sid, s in with_title if s.evaluation}
+        evaluations = {case.id: by_student[case.student_id] for case in cases}
+        # New students have no previous case whose reminders arm_case would cancel.
+        arm_cases(session, cases, self.today, policy_of(session), created=True,
+                  evaluations=evaluations)
+        session.flush()
 
     def _release(self) -> None:
         """Keep memory flat: the batch's objects are written; let them go."""

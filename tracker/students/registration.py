@@ -101,8 +101,8 @@ def confirm_student(session: Session, student: Student, *, today: date, now: dat
     """Mark the address confirmed; True when this call activated the registration.
 
     The registration counts from its confirmation (DESIGN 6 rule 2: reminders are due from the
-    registration date on), and the case is re-synced so the reminder planner (listening through
-    `on_case_changed`) plans this student's reminders now that they may be mailed."""
+    registration date on), and the case is re-synced, which re-arms this student's reminders
+    from the new registration date now that they may be mailed."""
     if student.email_confirmed_at is not None:
         return False
     student.email_confirmed_at = now

@@ -12,9 +12,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 
-# Imported for its side effect too: it registers the case-changed hook that re-arms reminders
-# when the web app changes a case (registration, the office's edits).
-import tracker.reminders.arming  # noqa: F401
 from tracker.audit import record_audit
 from tracker.models import Student
 from tracker.tokens import TokenError, read_token

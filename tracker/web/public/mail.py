@@ -115,6 +115,6 @@ def deliver_after_commit(error: BaseException | None) -> None:
 
 def deliver(runtime: Runtime, message_ids: list[int]) -> None:
     try:
-        deliver_messages(runtime, message_ids)
+        deliver_messages(runtime.sessions, runtime.sender, message_ids)
     except Exception:  # the rows stay pending; the scheduler's retry job sends them
         log.exception("immediate delivery of outbox messages %s failed", message_ids)
