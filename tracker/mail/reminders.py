@@ -289,7 +289,8 @@ def _describe(m: MilestoneInfo, recipient: Recipient, today: date,
         "todo": gettext(_variant("mail.todo", m, today), lang, **params),
         "late": late,
         # Before the date: what happens if it is missed; after it: what it means now.
-        "late_line": gettext("mail.now" if past else "mail.if_late", lang, text=late),
+        "late_line": (gettext("mail.now", lang, text=late) if past
+                      else gettext("mail.if_late", lang, text=late)),
         "where": _where(m, recipient, policy, today),
         "hard": m.kind in HARD_DEADLINE_KINDS,
         "past": past,
@@ -352,7 +353,7 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
     text = _ics_lines(
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tracker//residence-permit deadlines//EN",
         "METHOD:PUBLISH", "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(gettext('mail.calendar_name', lang))}",
+        "X-WR-CALNAME:" + _ics_text(gettext("mail.calendar_name", lang)),
     )
     disclaimer = gettext("mail.disclaimer", lang)
     for m in milestones:
