@@ -59,6 +59,8 @@ extract: $(STAMP_RUN)
 
 update-translations: extract
 	$(BIN)/pybabel update -i build/messages.pot -d tracker/translations --no-fuzzy-matching
+	@# Babel drops python-format on msgids without placeholders (tracker's keys): put it back.
+	$(BIN)/python -m tracker.i18n.check --restore-flags
 
 check-translations: $(STAMP_RUN)
 	$(BIN)/python -m tracker.i18n.check

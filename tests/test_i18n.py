@@ -21,6 +21,7 @@ from tracker.i18n import (
     has_text,
     normalise_language,
 )
+from tracker.i18n.check import KEYWORDS, check, restore_flags
 from tracker.rules import CASE_STATUSES, MILESTONE_KINDS, PROCEDURES, TITLE_TYPES, URGENCIES
 
 # Flags that tracker.rules.milestones.evaluate may set (DESIGN 5 names the first five).
@@ -131,3 +132,139 @@ def test_format_day(day: date, fr: str, en: str) -> None:
 def test_format_day_short() -> None:
     assert format_day(date(2027, 3, 2), "fr", "short") == "02/03/2027"
     assert format_day(date(2027, 3, 2), "en", "short") == "02/03/2027"
+
+
+# --- the catalog check (python -m tracker.i18n.check, make check-translations) -------------
+
+HEADER = '''msgid ""
+msgstr ""
+"Language: {lang}\\n"
+"Plural-Forms: {plurals}\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+
+'''
+PLURALS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
+
+GOOD = {
+    "fr": '''msgid "a.plain"
+msgstr "Bonjour"
+
+#, python-format
+msgid "a.date"
+msgstr "Le %(date)s, à %(place)s"
+
+#, python-format
+msgid "a.count"
+msgid_plural "a.count_plural"
+msgstr[0] "%(count)s ligne"
+msgstr[1] "%(count)s lignes"
+''',
+    "en": '''msgid "a.plain"
+msgstr "Hello"
+
+#, python-format
+msgid "a.date"
+msgstr "On %(date)s, in %(place)s"
+
+#, python-format
+msgid "a.count"
+msgid_plural "a.count_plural"
+msgstr[0] "%(count)s row"
+msgstr[1] "%(count)s rows"
+''',
+}
+
+
+def _catalogs(tmp_path: Path, fr: str = GOOD["fr"], en: str = GOOD["en"]) -> Path:
+    for lang, body in (("fr", fr), ("en", en)):
+        folder = tmp_path / "translations" / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "messages.po").write_text(
+            HEADER.format(lang=lang, plurals=PLURALS[lang]) + body, encoding="utf-8")
+    return tmp_path / "translations"
+
+
+def _problems(tmp_path: Path, **bodies: str) -> list[str]:
+    return check(_catalogs(tmp_path, **bodies), root=None)
+
+
+def test_a_complete_catalog_pair_passes(tmp_path: Path) -> None:
+    assert _problems(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "expected"),
+    [
+        ("en", 'msgstr "Hello"', 'msgstr ""', "en: a.plain: empty translation"),
+        ("fr", 'msgstr[1] "%(count)s lignes"', 'msgstr[1] ""', "fr: a.count: empty translation"),
+        ("fr", 'msgid "a.plain"\nmsgstr "Bonjour"\n', "", "fr: a.plain: missing (present in en)"),
+        ("en", 'msgid "a.plain"', '#, fuzzy\nmsgid "a.plain"', "en: a.plain: fuzzy"),
+        ("fr", 'msgstr "Bonjour"\n', 'msgstr "Bonjour"\n\n#~ msgid "a.gone"\n#~ msgstr "Parti"\n',
+         "fr: a.gone: obsolete entry (#~)"),
+        # A placeholder missing on either side fails (Babel's checker, both ways).
+        ("fr", "Le %(date)s, à %(place)s", "Le %(date)s",
+         "a.date: en does not match fr's placeholders: unknown named placeholder 'place'"),
+        ("en", "On %(date)s, in %(place)s", "On %(date)s",
+         "a.date: fr does not match en's placeholders: unknown named placeholder 'place'"),
+        ("fr", "Le %(date)s, à %(place)s", "Le %(date)s, à %(lieu)s",
+         "a.date: fr does not match en's placeholders: unknown named placeholder 'lieu'"),
+        # ... in plural forms too.
+        ("en", 'msgstr[1] "%(count)s rows"', 'msgstr[1] "rows"',
+         "a.count: placeholders differ (plural form 1): fr has ['count'], en has []"),
+        ("fr", 'msgstr[0] "%(count)s ligne"', 'msgstr[0] "une ligne"',
+         "a.count: placeholders differ (plural form 0): fr has [], en has ['count']"),
+        # Babel's checker alone lets a text without placeholders pass.
+        ("en", "On %(date)s, in %(place)s", "Somewhere",
+         "a.date: placeholders differ: fr has ['date', 'place'], en has []"),
+        ("en", 'msgid_plural "a.count_plural"\nmsgstr[0] "%(count)s row"\n'
+         'msgstr[1] "%(count)s rows"',
+         'msgstr "%(count)s rows"', "a.count: plural in one language only"),
+        ("fr", '#, python-format\nmsgid "a.date"', 'msgid "a.date"',
+         "fr: a.date: has placeholders but no python-format flag"),
+        ("fr", "Le %(date)s, à", "Le %(date)s, 100 % à", "fr: a.date: does not format"),
+        ("fr", "plural=(n > 1);", "plural=(n != 1);", "fr: Plural-Forms is"),
+    ],
+)
+def test_the_check_fails_on(tmp_path: Path, lang: str, old: str, new: str,
+                            expected: str) -> None:
+    bodies = {"fr": HEADER.format(lang="fr", plurals=PLURALS["fr"]) + GOOD["fr"],
+              "en": HEADER.format(lang="en", plurals=PLURALS["en"]) + GOOD["en"]}
+    assert old in bodies[lang]
+    bodies[lang] = bodies[lang].replace(old, new)
+    for code, body in bodies.items():
+        folder = tmp_path / "translations" / code / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "messages.po").write_text(body, encoding="utf-8")
+    problems = check(tmp_path / "translations", root=None)
+    assert any(expected in p for p in problems), problems
+
+
+def test_the_check_compares_the_catalogs_with_the_code(tmp_path: Path) -> None:
+    translations = _catalogs(tmp_path)
+    (tmp_path / "babel.cfg").write_text("[python: tracker/**.py]\n", encoding="utf-8")
+    (tmp_path / "tracker").mkdir()
+    (tmp_path / "tracker" / "page.py").write_text(
+        'gettext("a.plain", lang)\nngettext("a.count", "a.count_plural", n, lang)\n'
+        'gettext("a.typo", lang)\n', encoding="utf-8")
+    problems = check(translations, root=tmp_path)
+    assert "fr: a.typo: used in the code but missing" in "\n".join(problems)
+    assert any(p.startswith("en: a.date: not found in the code") for p in problems)
+    assert not any("a.plain" in p or "a.count" in p for p in problems)
+
+
+def test_the_real_catalogs_pass_the_check() -> None:
+    assert check() == []
+
+
+def test_the_makefile_extracts_with_the_check_s_keywords() -> None:
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    line = next(x for x in makefile.splitlines() if x.startswith("BABEL_KEYWORDS :="))
+    assert tuple(line.split(":=", 1)[1].split()[1::2]) == KEYWORDS
+
+
+def test_restore_flags_puts_back_what_pybabel_update_drops(tmp_path: Path) -> None:
+    translations = _catalogs(tmp_path, fr=GOOD["fr"].replace("#, python-format\n", ""))
+    assert check(translations, root=None) != []
+    assert restore_flags(translations) >= 1
+    assert check(translations, root=None) == []
+    assert restore_flags(translations) == 0

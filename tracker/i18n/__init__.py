@@ -10,11 +10,14 @@ from __future__ import annotations
 import importlib
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from babel.dates import format_date
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
+DOMAIN = "messages"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Each area's module defines MESSAGES; a module not written yet is simply absent.
 CATALOG_MODULES: tuple[str, ...] = ("core", "mail", "public", "office")
 
