@@ -1,25 +1,27 @@
-"""Every product text exists in French and English with the same placeholders, and the
-vocabulary of the rules engine has a text for each of its values."""
+"""The runtime of the texts (tracker.i18n over the compiled catalogs: languages, unknown keys,
+plurals, contexts, dates) and the catalog check (tracker.i18n.check), which replaces the
+dictionary-shape tests: every text in both languages with the same placeholders."""
 
 from __future__ import annotations
 
 import ast
-import importlib
-import string
 from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
+import tracker.i18n
 import tracker.rules.milestones
 from tracker.i18n import (
-    CATALOG_MODULES,
-    LANGUAGES,
-    catalog,
+    MissingCatalogError,
     format_day,
     gettext,
     has_text,
+    ngettext,
     normalise_language,
+    pgettext,
 )
 from tracker.i18n.check import KEYWORDS, check, restore_flags
 from tracker.rules import CASE_STATUSES, MILESTONE_KINDS, PROCEDURES, TITLE_TYPES, URGENCIES
@@ -52,40 +54,6 @@ def test_rule_flags_list_matches_the_engine() -> None:
     assert _flags_in_code() == set(RULE_FLAGS)
 
 
-def _placeholders(text: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-
-
-def _modules() -> list[str]:
-    found = []
-    for name in CATALOG_MODULES:
-        try:
-            importlib.import_module(f"tracker.i18n.{name}")
-        except ModuleNotFoundError:
-            continue
-        found.append(name)
-    return found
-
-
-def test_catalog_is_not_empty_and_merges_every_module() -> None:
-    assert "core" in _modules()
-    total = sum(len(importlib.import_module(f"tracker.i18n.{m}").MESSAGES) for m in _modules())
-    assert len(catalog()) == total > 0  # no key defined twice
-
-
-@pytest.mark.parametrize("key", sorted(catalog()))
-def test_every_key_has_both_languages_with_the_same_placeholders(key: str) -> None:
-    texts = catalog()[key]
-    assert set(texts) == set(LANGUAGES), key
-    for lang in LANGUAGES:
-        assert isinstance(texts[lang], str) and texts[lang].strip(), (key, lang)
-    assert _placeholders(texts["fr"]) == _placeholders(texts["en"]), key
-    # Formatting with every placeholder filled works in both languages.
-    params = {name: "X" for name in _placeholders(texts["fr"])}
-    for lang in LANGUAGES:
-        gettext(key, lang, **params)
-
-
 def test_vocabulary_of_the_rules_has_texts() -> None:
     missing = [
         key
@@ -103,15 +71,62 @@ def test_vocabulary_of_the_rules_has_texts() -> None:
 
 
 def test_gettext_languages_and_unknown_keys() -> None:
-    assert gettext("flag.anef_closed", "fr") == catalog()["flag.anef_closed"]["fr"]
-    assert gettext("flag.anef_closed", "en") == catalog()["flag.anef_closed"]["en"]
-    assert gettext("flag.anef_closed", "en-GB") == catalog()["flag.anef_closed"]["en"]
+    assert gettext("flag.anef_closed", "fr") == "Accès ANEF fermé"
+    assert gettext("flag.anef_closed", "en") == "ANEF access closed"
+    assert gettext("flag.anef_closed", "en-GB") == "ANEF access closed"
     # Anything else falls back to French, the default.
-    assert gettext("flag.anef_closed", "de") == catalog()["flag.anef_closed"]["fr"]
-    assert gettext("flag.anef_closed", None) == catalog()["flag.anef_closed"]["fr"]
+    assert gettext("flag.anef_closed", "de") == "Accès ANEF fermé"
+    assert gettext("flag.anef_closed", None) == "Accès ANEF fermé"
     assert normalise_language(" EN ") == "en"
+    assert gettext("error.too_long", "en", max=12) == "This field must not exceed 12 characters."
+    assert has_text("flag.anef_closed") and not has_text("no.such.key")
     with pytest.raises(KeyError):
         gettext("no.such.key", "fr")
+    with pytest.raises(KeyError):
+        ngettext("no.such.key", "no.such.key_plural", 2, "en")
+    with pytest.raises(KeyError):
+        pgettext("no.such.context", "flag.anef_closed", "fr")
+
+
+def _compiled(tmp_path: Path, bodies: dict[str, str]) -> Path:
+    """A translations folder with these catalogs, compiled."""
+    folder = _catalogs(tmp_path, **bodies)
+    for lang in ("fr", "en"):
+        po = folder / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as source, po.with_suffix(".mo").open("wb") as out:
+            write_mo(out, read_po(source, locale=lang))
+    return folder
+
+
+@pytest.fixture
+def tmp_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Points the runtime at a temporary translations folder (see _compiled)."""
+    tracker.i18n.translations.cache_clear()
+    monkeypatch.setattr(tracker.i18n, "TRANSLATIONS_DIR", tmp_path / "translations")
+    yield tmp_path
+    tracker.i18n.translations.cache_clear()
+
+
+def test_a_missing_compiled_catalog_says_to_run_make_translations(tmp_translations: Path) -> None:
+    with pytest.raises(MissingCatalogError, match="make translations"):
+        gettext("a.plain", "fr")
+
+
+def test_ngettext_and_pgettext_on_a_compiled_catalog(tmp_translations: Path) -> None:
+    context = ('\nmsgctxt "filter"\nmsgid "a.plain"\nmsgstr "{}"\n')
+    _compiled(tmp_translations, {"fr": GOOD["fr"] + context.format("Toutes"),
+                                 "en": GOOD["en"] + context.format("Any")})
+    # French: the singular for 0 and 1; English: for 1 only. `count` is n unless given.
+    assert [ngettext("a.count", "a.count_plural", n, "fr") for n in (0, 1, 2)] == [
+        "0 ligne", "1 ligne", "2 lignes"]
+    assert [ngettext("a.count", "a.count_plural", n, "en") for n in (0, 1, 2)] == [
+        "0 rows", "1 row", "2 rows"]
+    assert ngettext("a.count", "a.count_plural", 3, "en", count="three") == "three rows"
+    # One key, two senses: the context picks the entry.
+    assert gettext("a.plain", "fr") == "Bonjour"
+    assert pgettext("filter", "a.plain", "fr") == "Toutes"
+    assert pgettext("filter", "a.plain", "en") == "Any"
+    assert gettext("a.date", "en", date="2 March", place="Caen") == "On 2 March, in Caen"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ bodies from the Jinja templates in templates/emails/, headers of DESIGN 6 and th
 Nothing here touches the database or the clock: callers pass the student, the milestones and
 `today`. Templates are looked up as `emails/<name>.<lang>.<ext>` first (a translator may write
 a whole message by hand), then `emails/<name>.<ext>`, which takes every sentence from
-tracker.i18n.mail.
+the catalogs (tracker/translations, keys mail.*).
 """
 
 from __future__ import annotations
