@@ -88,6 +88,45 @@ def test_gettext_languages_and_unknown_keys() -> None:
         pgettext("no.such.context", "flag.anef_closed", "fr")
 
 
+@pytest.mark.parametrize(
+    ("n", "fr", "en"),
+    [
+        (0, "0 dossier correspondant.", "0 matching cases."),
+        (1, "1 dossier correspondant.", "1 matching case."),
+        (2, "2 dossiers correspondants.", "2 matching cases."),
+    ],
+)
+def test_plural_texts_follow_each_language_s_rule(n: int, fr: str, en: str) -> None:
+    # French takes the singular for 0 and 1 (plural=(n > 1)); English for 1 only.
+    key = ("office.worklist.result_count", "office.worklist.result_count_plural")
+    assert ngettext(*key, n, "fr") == fr
+    assert ngettext(*key, n, "en") == en
+
+
+def test_the_reminder_subject_is_one_plural_entry() -> None:
+    key = ("mail.subject.reminder_one", "mail.subject.reminder_many")
+    assert ngettext(*key, 1, "fr", milestone="Fin de validité du titre", when="demain") == (
+        "Titre de séjour : Fin de validité du titre, demain")
+    assert ngettext(*key, 3, "fr", milestone="x", when="y") == (
+        "Titre de séjour : 3 échéances à surveiller")
+    assert ngettext(*key, 2, "en", milestone="x", when="y") == (
+        "Residence permit: 2 deadlines to watch")
+
+
+def test_a_sentence_with_several_counts_takes_one_plural_per_count() -> None:
+    def part(name: str, n: int, lang: str) -> str:
+        return ngettext(f"mail.digest.totals.{name}", f"mail.digest.totals.{name}_plural", n,
+                        lang)
+
+    counts = {"overdue": 1, "missed": 2, "fee": 0, "failed": 1}
+    assert gettext("mail.digest.totals", "fr", **{k: part(k, n, "fr") for k, n in counts.items()}
+                   ) == ("En tout : 1 rappel J+1, 2 dates limites dépassées, 0 seuil de pénalité "
+                         "franchi, 1 e-mail non délivré.")
+    assert gettext("mail.digest.totals", "en", **{k: part(k, n, "en") for k, n in counts.items()}
+                   ) == ("In all: 1 day-after reminder, 2 missed deadlines, 0 penalty thresholds "
+                         "crossed, 1 undelivered e-mail.")
+
+
 def _compiled(tmp_path: Path, bodies: dict[str, str]) -> Path:
     """A translations folder with these catalogs, compiled."""
     folder = _catalogs(tmp_path, **bodies)

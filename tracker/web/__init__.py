@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import resource_dir
-from tracker.i18n import LANGUAGES, format_day, gettext, normalise_language
+from tracker.i18n import LANGUAGES, format_day, gettext, ngettext, normalise_language
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
 
@@ -147,6 +147,8 @@ def _install_languages(app: Flask) -> None:
         lang = current_language()
         return {
             "_": lambda key, **params: gettext(key, lang, **params),
+            "ngettext": lambda key, plural_key, n, **params: ngettext(key, plural_key, n, lang,
+                                                                      **params),
             "lang": lang,
             "format_day": lambda day, style="long": format_day(day, lang, style),
             "language_url": language_url,
