@@ -322,3 +322,18 @@ def test_restore_flags_puts_back_what_pybabel_update_drops(tmp_path: Path) -> No
     assert restore_flags(translations) >= 1
     assert check(translations, root=None) == []
     assert restore_flags(translations) == 0
+
+
+def test_flask_babel_speaks_the_request_s_language(runtime) -> None:  # type: ignore[no-untyped-def]
+    import flask_babel
+
+    from tracker.web import create_app
+
+    app = create_app(runtime=runtime)
+    for query, lang, text in (("?lang=en", "en", "ANEF access closed"),
+                              ("?lang=fr", "fr", "Accès ANEF fermé"),
+                              ("", "fr", "Accès ANEF fermé")):
+        with app.test_request_context(f"/{query}"):
+            app.preprocess_request()
+            assert str(flask_babel.get_locale()) == lang
+            assert flask_babel.gettext("flag.anef_closed") == text
