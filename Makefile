@@ -73,4 +73,4 @@ check-migrations: $(STAMP_TEST)
 	  sh -c 'rm -f build/check.sqlite3 && $(BIN)/alembic upgrade head && $(BIN)/alembic check'
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info tracker/translations/*/LC_MESSAGES/*.mo
