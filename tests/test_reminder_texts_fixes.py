@@ -208,7 +208,7 @@ def test_every_past_milestone_has_its_own_text(text_settings: Settings, lang: st
                              ("first_application", "visa-csa")):
         m = MilestoneInfo(1, kind, date(2026, 10, 1), procedure, title)
         text, html = reminder(text_settings, lang, m, 1, date(2027, 1, 10))
-        assert "{" not in text and "{" not in html
+        assert "%(" not in text and "%(" not in html
         assert ("Ce que cela veut dire maintenant" if lang == "fr"
                 else "What this means now") in text
 

@@ -4,7 +4,7 @@ bodies from the Jinja templates in templates/emails/, headers of DESIGN 6 and th
 Nothing here touches the database or the clock: callers pass the student, the milestones and
 `today`. Templates are looked up as `emails/<name>.<lang>.<ext>` first (a translator may write
 a whole message by hand), then `emails/<name>.<ext>`, which takes every sentence from
-tracker.i18n.mail.
+the catalogs (tracker/translations, keys mail.*).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from tracker import resource_dir
 from tracker.i18n import format_day as _format_day
-from tracker.i18n import gettext, normalise_language
+from tracker.i18n import gettext, ngettext, normalise_language
 from tracker.mail.message import Attachment, header_safe
 from tracker.rules.milestones import HARD_DEADLINE_KINDS, RENEWAL_FEE_FREE_DAYS
 from tracker.rules.policy import Policy
@@ -289,7 +289,8 @@ def _describe(m: MilestoneInfo, recipient: Recipient, today: date,
         "todo": gettext(_variant("mail.todo", m, today), lang, **params),
         "late": late,
         # Before the date: what happens if it is missed; after it: what it means now.
-        "late_line": gettext("mail.now" if past else "mail.if_late", lang, text=late),
+        "late_line": (gettext("mail.now", lang, text=late) if past
+                      else gettext("mail.if_late", lang, text=late)),
         "where": _where(m, recipient, policy, today),
         "hard": m.kind in HARD_DEADLINE_KINDS,
         "past": past,
@@ -352,7 +353,7 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
     text = _ics_lines(
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tracker//residence-permit deadlines//EN",
         "METHOD:PUBLISH", "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(gettext('mail.calendar_name', lang))}",
+        "X-WR-CALNAME:" + _ics_text(gettext("mail.calendar_name", lang)),
     )
     disclaimer = gettext("mail.disclaimer", lang)
     for m in milestones:
@@ -398,11 +399,10 @@ def render_reminder(recipient: Recipient, covered: Sequence[CoveredReminder],
     recipient = _with_lang(recipient, lang)
     items = [describe(r.milestone, recipient, today, policy) for r in covered]
     context = _common(recipient, today, policy, settings, lang) | {"items": items}
-    if len(items) == 1:
-        subject = gettext("mail.subject.reminder_one", lang, milestone=items[0]["name"],
-                          when=items[0]["when"])
-    else:
-        subject = gettext("mail.subject.reminder_many", lang, count=len(items))
+    # One reminder: its name and date; several: how many (a reminder covers at least one).
+    first = items[0] if items else {"name": "", "when": ""}
+    subject = ngettext("mail.subject.reminder_one", "mail.subject.reminder_many", len(items),
+                       lang, milestone=first["name"], when=first["when"])
     headers = [("X-Tracker-Reminder", r.header) for r in covered]
     headers += [
         ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
@@ -462,9 +462,16 @@ def render_digest(data: DigestData, today: date, lang: str, policy: Policy,
         "t": t, "lang": lang, "date_text": format_day(today, lang),
         "sections": [(title, lines, total - len(lines)) for title, lines, total in sections
                      if total],
-        "totals": t("mail.digest.totals", overdue=data.counts.get("overdue", 0),
-                    missed=data.counts.get("missed", 0), fee=data.counts.get("fee", 0),
-                    failed=data.counts.get("failed", 0)),
+        "totals": t(
+            "mail.digest.totals",
+            overdue=ngettext("mail.digest.totals.overdue", "mail.digest.totals.overdue_plural",
+                             data.counts.get("overdue", 0), lang),
+            missed=ngettext("mail.digest.totals.missed", "mail.digest.totals.missed_plural",
+                            data.counts.get("missed", 0), lang),
+            fee=ngettext("mail.digest.totals.fee", "mail.digest.totals.fee_plural",
+                         data.counts.get("fee", 0), lang),
+            failed=ngettext("mail.digest.totals.failed", "mail.digest.totals.failed_plural",
+                            data.counts.get("failed", 0), lang)),
         "office_url": f"{settings.base_url}/office/",
         "scope": (t("mail.digest.scope_since", date=since) if since
                   else t("mail.digest.scope_first")),

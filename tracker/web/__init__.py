@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,7 +16,15 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import resource_dir
-from tracker.i18n import LANGUAGES, format_day, gettext, normalise_language
+from tracker.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    TRANSLATIONS_DIR,
+    format_day,
+    gettext,
+    ngettext,
+    normalise_language,
+)
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
 
@@ -25,6 +34,8 @@ csrf = CSRFProtect()
 # passed to the constructor would override the app's configuration.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
+# configure_jinja=False: templates use tracker's `_` and `ngettext` (see create_app).
+babel = Babel(configure_jinja=False)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -68,6 +79,13 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    # Flask-Babel reads the same catalogs, in the language tracker picks for the request
+    # (_install_languages). Templates keep tracker's own `_` and `ngettext` (the context
+    # processor below), not Flask-Babel's: the same templates and texts serve the e-mails,
+    # rendered in the student's language outside any request (scheduler, CLI) or inside a
+    # request of someone else (the office), where Flask-Babel's request locale does not apply.
+    babel.init_app(app, locale_selector=current_language, default_locale=DEFAULT_LANGUAGE,
+                   default_translation_directories=str(TRANSLATIONS_DIR))
     _install_request_session(app, runtime)
     _install_languages(app)
     _install_security_headers(app)
@@ -147,6 +165,8 @@ def _install_languages(app: Flask) -> None:
         lang = current_language()
         return {
             "_": lambda key, **params: gettext(key, lang, **params),
+            "ngettext": lambda key, plural_key, n, **params: ngettext(key, plural_key, n, lang,
+                                                                      **params),
             "lang": lang,
             "format_day": lambda day, style="long": format_day(day, lang, style),
             "language_url": language_url,
