@@ -282,9 +282,11 @@ def plan_reminders(session: Session, *, today: date, policy: Policy, settings: S
     """Plan the day's e-mails (rules 1–5 and 7). With `commit`, each batch is committed as it
     is done (the scheduler); without, the caller decides (a dry run rolls back)."""
     report = PlanReport()
-    report.armed_cases = ensure_armed(session, today, policy, batch_size)
     if commit:
+        # Before arming: two planners starting together would otherwise both find the policy
+        # unrecorded and both insert its row.
         _lock_planner(session)
+    report.armed_cases = ensure_armed(session, today, policy, batch_size)
     report.cancelled += _cancel_unwanted_due(session, today)
     _end_batch(session, commit)
 
