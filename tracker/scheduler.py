@@ -32,6 +32,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.cycle import CycleReport, run_cycle
+from tracker.db import rowcount
 from tracker.mail.delivery import deliver_due
 from tracker.models import SchedulerState, utcnow
 from tracker.runtime import Runtime
@@ -61,14 +62,14 @@ class SchedulerLease:
                       else sqlite.insert)
             session.execute(insert(SchedulerState).values(name=LEASE_NAME)
                             .on_conflict_do_nothing(index_elements=["name"]))
-            taken = session.execute(
+            taken = rowcount(session.execute(
                 update(SchedulerState)
                 .where(SchedulerState.name == LEASE_NAME, or_(
                     SchedulerState.holder.is_(None), SchedulerState.holder == self.holder,
                     SchedulerState.lease_until.is_(None), SchedulerState.lease_until < now))
                 .values(holder=self.holder, lease_until=now + self.ttl)
                 .execution_options(synchronize_session=False)
-            ).rowcount == 1
+            )) == 1
             other = None if taken else session.execute(
                 select(SchedulerState.holder, SchedulerState.lease_until)
                 .where(SchedulerState.name == LEASE_NAME)).first()
