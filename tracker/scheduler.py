@@ -157,14 +157,14 @@ def build_scheduler(runtime: Runtime, *, background: bool = False,
     if missed_today(runtime):
         scheduler.add_job(daily_job, args=[runtime, lease], id="catch-up",
                           name="today's missed reminder cycle")
-    scheduler.tracker_lease = lease  # type: ignore[attr-defined]
+    scheduler.tracker_lease = lease
     return scheduler
 
 
 def run_scheduler(runtime: Runtime) -> None:
     """`tracker scheduler`: block until interrupted, then give the lease up."""
     scheduler = build_scheduler(runtime)
-    lease: SchedulerLease = scheduler.tracker_lease  # type: ignore[attr-defined]
+    lease: SchedulerLease = scheduler.tracker_lease
     lease.acquire()
 
     def _stop(_signum: int, _frame: Any) -> None:
@@ -184,7 +184,7 @@ def run_scheduler(runtime: Runtime) -> None:
 def start_background_scheduler(runtime: Runtime) -> BaseScheduler:
     """`tracker dev`: the same jobs in a thread of the web process."""
     scheduler = build_scheduler(runtime, background=True)
-    scheduler.tracker_lease.acquire()  # type: ignore[attr-defined]
+    scheduler.tracker_lease.acquire()
     scheduler.start()
     # One line per scheduler started, with its process: `tracker dev` must log exactly one
     # (a reloader would start a second process, hence a second line).

@@ -82,7 +82,7 @@ def enqueue_many(session: Session, sender: str, items: Sequence[Outgoing]) -> di
     now = utcnow()
     rows = [_row(sender, item, now) for item in items]
     result = session.connection().execute(_insert_statement(session), rows)
-    return {key: message_id for message_id, key in result.all()}
+    return {key: message_id for message_id, key in result.tuples().all()}
 
 
 def enqueue(

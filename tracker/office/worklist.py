@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     case,
     func,
@@ -72,7 +73,7 @@ def urgency_expression(today: date) -> ColumnElement[str]:
     )
 
 
-def _stale_urgency_ids(today: date, limit: int) -> Select[Any]:
+def _stale_urgency_ids(today: date, limit: int) -> CompoundSelect[int]:
     """Cases whose stored urgency (rules.urgency_rank_and_change) is not known to hold on
     `today`: never ranked, ranked for a later day (a date pinned in the past), or past the day
     it may change. One index range each, so finding none costs next to nothing (an OR of the
@@ -257,7 +258,7 @@ def _needs_student(filters: Filters) -> bool:
                 or filters.suppressed is not None or filters.sort in ("name", "number"))
 
 
-def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[Any]:
+def _filtered(statement: Select[*tuple[Any, ...]], filters: Filters, today: date) -> Select[*tuple[Any, ...]]:
     """Open current cases narrowed by every filter but urgency. Students and titles are
     joined only when a filter or the sort needs them: a count over every open case then
     reads the cases table alone."""
@@ -334,7 +335,7 @@ ROW_COLUMNS = (
 )
 
 
-def _ids_statement(filters: Filters, today: date) -> Select[Any]:
+def _ids_statement(filters: Filters, today: date) -> Select[*tuple[Any, ...]]:
     """The ids of the filtered cases in display order: the narrow query that scans and sorts."""
     statement = _filtered(select(Case.id), filters, today)
     if filters.urgency:
@@ -342,7 +343,7 @@ def _ids_statement(filters: Filters, today: date) -> Select[Any]:
     return statement.order_by(*_order(filters, today))
 
 
-def _rows_statement(filters: Filters, today: date, ids: Select[Any] | None = None) -> Select[Any]:
+def _rows_statement(filters: Filters, today: date, ids: Select[*tuple[Any, ...]] | None = None) -> Select[*tuple[Any, ...]]:
     """The displayed columns of the cases `ids` selects (default: every filtered case)."""
     urgency = urgency_expression(today).label("urgency")
     ids = ids if ids is not None else _ids_statement(filters, today)
@@ -355,7 +356,14 @@ def _rows_statement(filters: Filters, today: date, ids: Select[Any] | None = Non
     )
 
 
-def _row(values: Any, today: date) -> WorklistRow:
+# The values of one row of _rows_statement: WorklistRow's fields but `today`.
+_RowValues = tuple[
+    int, str | None, str, str, str, str | None, str | None, str, bool, str, date, int, str, str,
+    str | None, date | None, date | None, date | None, str, str,
+]
+
+
+def _row(values: _RowValues, today: date) -> WorklistRow:
     return WorklistRow(*values, today=today)
 
 
@@ -367,7 +375,7 @@ def urgency_counts(session: Session, today: date, filters: Filters | None = None
     statement = _filtered(select(Case.urgency_rank, func.count()), filters, today) \
         .group_by(Case.urgency_rank)
     counts = dict.fromkeys(URGENCIES, 0)
-    for index, count in session.execute(statement):
+    for index, count in session.execute(statement).tuples():
         counts[URGENCIES[index]] = count
     return counts
 
@@ -386,7 +394,8 @@ def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPa
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
-    rows = [_row(values, today) for values in session.execute(_rows_statement(filters, today, ids))]
+    rows = [_row(values, today)
+            for values in session.execute(_rows_statement(filters, today, ids)).tuples()]
     return WorklistPage(filters=filters, rows=rows, counts=counts, total=total, today=today)
 
 
@@ -397,7 +406,7 @@ def iter_worklist(
     batches so an export of 100,000 rows runs in bounded memory and queries."""
     refresh_urgency(session, today)
     statement = _rows_statement(filters, today).execution_options(yield_per=batch_size)
-    result = session.execute(statement)
+    result = session.execute(statement).tuples()
     for partition in result.partitions(batch_size):
         rows = [_row(values, today) for values in partition]
         students = {

@@ -20,8 +20,8 @@ from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.mail.outbox import Outgoing, enqueue_many, existing_keys
 from tracker.db import rowcount
+from tracker.mail.outbox import Outgoing, enqueue_many, existing_keys
 from tracker.models import (
     Case,
     OutboxMessage,

@@ -56,7 +56,8 @@ _NOT_COUNTRIES = frozenset({
 def country_codes() -> frozenset[str]:
     territories = Locale("en").territories
     return frozenset(
-        code for code in territories if len(code) == 2 and code.isalpha()
+        code for code in territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha()
     ) - _NOT_COUNTRIES
 
 
