@@ -258,7 +258,11 @@ def _needs_student(filters: Filters) -> bool:
                 or filters.suppressed is not None or filters.sort in ("name", "number"))
 
 
-def _filtered(statement: Select[*tuple[Any, ...]], filters: Filters, today: date) -> Select[*tuple[Any, ...]]:
+# A select of any columns.
+_AnySelect = Select[*tuple[Any, ...]]
+
+
+def _filtered(statement: _AnySelect, filters: Filters, today: date) -> _AnySelect:
     """Open current cases narrowed by every filter but urgency. Students and titles are
     joined only when a filter or the sort needs them: a count over every open case then
     reads the cases table alone."""
@@ -335,7 +339,7 @@ ROW_COLUMNS = (
 )
 
 
-def _ids_statement(filters: Filters, today: date) -> Select[*tuple[Any, ...]]:
+def _ids_statement(filters: Filters, today: date) -> _AnySelect:
     """The ids of the filtered cases in display order: the narrow query that scans and sorts."""
     statement = _filtered(select(Case.id), filters, today)
     if filters.urgency:
@@ -343,7 +347,7 @@ def _ids_statement(filters: Filters, today: date) -> Select[*tuple[Any, ...]]:
     return statement.order_by(*_order(filters, today))
 
 
-def _rows_statement(filters: Filters, today: date, ids: Select[*tuple[Any, ...]] | None = None) -> Select[*tuple[Any, ...]]:
+def _rows_statement(filters: Filters, today: date, ids: _AnySelect | None = None) -> _AnySelect:
     """The displayed columns of the cases `ids` selects (default: every filtered case)."""
     urgency = urgency_expression(today).label("urgency")
     ids = ids if ids is not None else _ids_statement(filters, today)
