@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint check-migrations browser-deps clean
+.PHONY: run test lint typecheck check-migrations browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: $(STAMP_TEST) browser-deps
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
+
+typecheck: $(STAMP_TEST)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check-migrations: $(STAMP_TEST)
 	TRACKER_DATABASE_URL=sqlite:///$(CURDIR)/build/check.sqlite3 TRACKER_INSTANCE_DIR=$(CURDIR)/build \
