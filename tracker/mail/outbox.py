@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from tracker.mail.message import Attachment, header_safe, new_message_id, render_message
 from tracker.models import OutboxMessage, table_of, utcnow
@@ -54,7 +55,7 @@ def _row(sender: str, item: Outgoing, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_statement(session: Session) -> Any:
+def _insert_statement(session: Session) -> ReturningInsert[int, str]:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: SQLAlchemy 2.1 reports rowcount -1 for this INSERT on psycopg,
@@ -82,7 +83,7 @@ def enqueue_many(session: Session, sender: str, items: Sequence[Outgoing]) -> di
     now = utcnow()
     rows = [_row(sender, item, now) for item in items]
     result = session.connection().execute(_insert_statement(session), rows)
-    return {key: message_id for message_id, key in result.tuples().all()}
+    return {key: message_id for message_id, key in result.all()}
 
 
 def enqueue(

@@ -28,6 +28,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, ResidenceTitle, Student
@@ -347,17 +348,20 @@ def _ids_statement(filters: Filters, today: date) -> _AnySelect:
     return statement.order_by(*_order(filters, today))
 
 
-def _rows_statement(filters: Filters, today: date, ids: _AnySelect | None = None) -> _AnySelect:
+def _rows_statement(filters: Filters, today: date,
+                    ids: _AnySelect | None = None) -> Select[*_RowValues]:
     """The displayed columns of the cases `ids` selects (default: every filtered case)."""
     urgency = urgency_expression(today).label("urgency")
     ids = ids if ids is not None else _ids_statement(filters, today)
-    return (
+    # select() types its first ten columns only.
+    statement: _AnySelect = (
         select(*ROW_COLUMNS, urgency).select_from(Case)
         .join(Student, Student.id == Case.student_id)
         .join(ResidenceTitle, ResidenceTitle.id == Case.title_id)
         .where(Case.id.in_(ids.scalar_subquery()))
         .order_by(*_order(filters, today))
     )
+    return statement
 
 
 # The values of one row of _rows_statement: WorklistRow's fields but `today`.
@@ -367,7 +371,7 @@ _RowValues = tuple[
 ]
 
 
-def _row(values: _RowValues, today: date) -> WorklistRow:
+def _row(values: Row[*_RowValues], today: date) -> WorklistRow:
     return WorklistRow(*values, today=today)
 
 
@@ -376,10 +380,11 @@ def urgency_counts(session: Session, today: date, filters: Filters | None = None
     the stored rank, which ix_cases_worklist covers."""
     filters = filters or Filters()
     refresh_urgency(session, today)
-    statement = _filtered(select(Case.urgency_rank, func.count()), filters, today) \
-        .group_by(Case.urgency_rank)
+    # Open cases are ranked (refresh_urgency above): the rank is an int here.
+    statement: Select[int, int] = _filtered(
+        select(Case.urgency_rank, func.count()), filters, today).group_by(Case.urgency_rank)
     counts = dict.fromkeys(URGENCIES, 0)
-    for index, count in session.execute(statement).tuples():
+    for index, count in session.execute(statement):
         counts[URGENCIES[index]] = count
     return counts
 
@@ -399,7 +404,7 @@ def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPa
         .offset((filters.page - 1) * filters.per_page)
     )
     rows = [_row(values, today)
-            for values in session.execute(_rows_statement(filters, today, ids)).tuples()]
+            for values in session.execute(_rows_statement(filters, today, ids))]
     return WorklistPage(filters=filters, rows=rows, counts=counts, total=total, today=today)
 
 
@@ -410,7 +415,7 @@ def iter_worklist(
     batches so an export of 100,000 rows runs in bounded memory and queries."""
     refresh_urgency(session, today)
     statement = _rows_statement(filters, today).execution_options(yield_per=batch_size)
-    result = session.execute(statement).tuples()
+    result = session.execute(statement)
     for partition in result.partitions(batch_size):
         rows = [_row(values, today) for values in partition]
         students = {
