@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint check-migrations browser-deps clean translations extract \
+.PHONY: run test lint typecheck check-migrations browser-deps clean translations extract \
 	update-translations check-translations
 
 $(BIN)/python:
@@ -67,6 +67,10 @@ check-translations: $(STAMP_RUN)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
+
+typecheck: $(STAMP_TEST)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check-migrations: $(STAMP_TEST)
 	TRACKER_DATABASE_URL=sqlite:///$(CURDIR)/build/check.sqlite3 TRACKER_INSTANCE_DIR=$(CURDIR)/build \

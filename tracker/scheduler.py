@@ -32,6 +32,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.cycle import CycleReport, run_cycle
+from tracker.db import rowcount
 from tracker.mail.delivery import deliver_due
 from tracker.models import SchedulerState, utcnow
 from tracker.runtime import Runtime
@@ -61,14 +62,14 @@ class SchedulerLease:
                       else sqlite.insert)
             session.execute(insert(SchedulerState).values(name=LEASE_NAME)
                             .on_conflict_do_nothing(index_elements=["name"]))
-            taken = session.execute(
+            taken = rowcount(session.execute(
                 update(SchedulerState)
                 .where(SchedulerState.name == LEASE_NAME, or_(
                     SchedulerState.holder.is_(None), SchedulerState.holder == self.holder,
                     SchedulerState.lease_until.is_(None), SchedulerState.lease_until < now))
                 .values(holder=self.holder, lease_until=now + self.ttl)
                 .execution_options(synchronize_session=False)
-            ).rowcount == 1
+            )) == 1
             other = None if taken else session.execute(
                 select(SchedulerState.holder, SchedulerState.lease_until)
                 .where(SchedulerState.name == LEASE_NAME)).first()
@@ -156,14 +157,14 @@ def build_scheduler(runtime: Runtime, *, background: bool = False,
     if missed_today(runtime):
         scheduler.add_job(daily_job, args=[runtime, lease], id="catch-up",
                           name="today's missed reminder cycle")
-    scheduler.tracker_lease = lease  # type: ignore[attr-defined]
+    scheduler.tracker_lease = lease
     return scheduler
 
 
 def run_scheduler(runtime: Runtime) -> None:
     """`tracker scheduler`: block until interrupted, then give the lease up."""
     scheduler = build_scheduler(runtime)
-    lease: SchedulerLease = scheduler.tracker_lease  # type: ignore[attr-defined]
+    lease: SchedulerLease = scheduler.tracker_lease
     lease.acquire()
 
     def _stop(_signum: int, _frame: Any) -> None:
@@ -183,7 +184,7 @@ def run_scheduler(runtime: Runtime) -> None:
 def start_background_scheduler(runtime: Runtime) -> BaseScheduler:
     """`tracker dev`: the same jobs in a thread of the web process."""
     scheduler = build_scheduler(runtime, background=True)
-    scheduler.tracker_lease.acquire()  # type: ignore[attr-defined]
+    scheduler.tracker_lease.acquire()
     scheduler.start()
     # One line per scheduler started, with its process: `tracker dev` must log exactly one
     # (a reloader would start a second process, hence a second line).

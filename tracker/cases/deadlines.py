@@ -57,7 +57,7 @@ def deadline_entry(student: Any, case: Any | None, title: Any | None,
     return entry
 
 
-def _current_cases() -> Select[Any]:
+def _current_cases() -> Select[*tuple[Any, ...]]:
     return (
         select(Student.id, *_STUDENT, *_TITLE, *_CASE)
         .select_from(Student)

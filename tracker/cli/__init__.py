@@ -32,7 +32,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-def _create_app() -> object:
+def _create_app() -> Flask:
     from tracker.web import create_app
 
     return create_app()

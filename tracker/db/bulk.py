@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    import psycopg
 
 # SQLite's page cache for a large import, in KiB (PRAGMA cache_size takes negative KiB). The
 # default 2 MB holds a small part of the indexes of a million reminders; each page that misses
@@ -137,7 +140,8 @@ def _copy(connection: Connection, table: Table, columns: list[Column[Any]],
         destination = staging
     else:
         destination = target
-    raw = connection.connection.dbapi_connection
+    # On PostgreSQL the driver connection is psycopg's (DBAPIConnection has no COPY).
+    raw = cast("psycopg.Connection[Any] | None", connection.connection.dbapi_connection)
     assert raw is not None
     with raw.cursor() as cursor:
         with cursor.copy(f"COPY {destination} ({names}) FROM STDIN") as copy:

@@ -41,12 +41,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.db import session_scope
+from tracker.db import rowcount, session_scope
 from tracker.mail.transport import MailSender, Transport, TransportError
-from tracker.models import OutboxMessage, Reminder, Student, utcnow
+from tracker.models import OutboxMessage, Reminder, Student, table_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _bookkeeping(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def _claimable(now: datetime) -> object:
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.state == "sending", OutboxMessage.lease_until < now),
@@ -137,7 +137,7 @@ def claim(session: Session, *, now: datetime, worker: str, limit: int,
     # Conditional UPDATE: of two processes that saw a row, only one changes it. One row per
     # parameter set (executemany, a primary-key lookup each): with `id IN (...)` beside the
     # state condition, SQLite's planner walks the state index instead.
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     session.connection().execute(
         update(table).where(table.c.id == bindparam("b_id"), _claimable(now)).values(**values),
         [{"b_id": candidate} for candidate in candidates])
@@ -160,7 +160,7 @@ def _finish(session: Session, message_id: int, worker: str, **values: object) ->
                OutboxMessage.claimed_by == worker)
         .values(**values).execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def _reminders_follow(session: Session, message_id: int, state: str) -> None:
@@ -269,7 +269,7 @@ def _record_sent(session: Session, worker: str, sent: list[_Outcome],
     row keeps its own sent_at), which of them were still ours, then their reminders."""
     if not sent:
         return
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     session.connection().execute(
         update(table).where(table.c.id == bindparam("b_id"), table.c.state == "sending",
                             table.c.claimed_by == worker)
@@ -284,7 +284,7 @@ def _record_sent(session: Session, worker: str, sent: list[_Outcome],
     if recorded:
         # One equality per message (executemany), not `message_id IN (...)`: for the IN list
         # SQLite's planner picks the (state, due_on) index and walks every pending reminder.
-        reminders = Reminder.__table__
+        reminders = table_of(Reminder)
         session.connection().execute(
             update(reminders).where(reminders.c.message_id == bindparam("b_id"),
                                     reminders.c.state == "pending")

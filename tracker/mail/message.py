@@ -23,6 +23,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import lru_cache
+from typing import cast
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 _UTF8_QP = _charset.Charset("utf-8")
@@ -141,7 +142,7 @@ def build_message(
         message: Message = MIMEMultipart("mixed", boundary=_boundary(message_id, 0))
         message.attach(body)
         for item in attachments:
-            part = MIMEBase(item.maintype, item.subtype, **dict(item.params))
+            part = MIMEBase(item.maintype, item.subtype, policy=None, **dict(item.params))
             part.set_payload(item.content)
             encoders.encode_base64(part)
             part.add_header("Content-Disposition", "attachment",
@@ -149,9 +150,12 @@ def build_message(
             message.attach(part)
     else:
         message = body
+    # compat32 messages take a Header as a header value (typeshed types Message's values as
+    # str only, its default type parameter).
+    headed = cast("Message[str, str | Header]", message)
     for name, value in _top_headers(sender, to, subject, message_id, language, kind, headers,
                                     date):
-        message[name] = value
+        headed[name] = value
     return message
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from tracker.mail.message import Attachment, header_safe, new_message_id, render_message
-from tracker.models import OutboxMessage, utcnow
+from tracker.models import OutboxMessage, table_of, utcnow
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,15 @@ def _row(sender: str, item: Outgoing, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_statement(session: Session) -> Any:
+def _insert_statement(session: Session) -> ReturningInsert[int, str]:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: SQLAlchemy 2.1 reports rowcount -1 for this INSERT on psycopg,
     # which would make a duplicate look created. A key that exists returns no row.
-    return insert(OutboxMessage.__table__).on_conflict_do_nothing(
+    table = table_of(OutboxMessage)
+    return insert(table).on_conflict_do_nothing(
         index_elements=["key"]
-    ).returning(OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.key)
+    ).returning(table.c.id, table.c.key)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.x typed models. Importing this package registers every table on Base.metadata."""
 
-from tracker.models.base import NAMING_CONVENTION, Base, utcnow
+from tracker.models.base import NAMING_CONVENTION, Base, table_of, utcnow
 from tracker.models.mail import (
     MESSAGE_KINDS,
     MESSAGE_STATES,
@@ -30,5 +30,6 @@ __all__ = [
     "StaffUser",
     "Student",
     "UsedToken",
+    "table_of",
     "utcnow",
 ]

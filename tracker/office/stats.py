@@ -40,6 +40,7 @@ def weekly_deadlines(session: Session, today: date, weeks: int = WEEKS) -> list[
             .group_by(column)
         )
         for day, count in rows:
+            assert day is not None  # the WHERE compares it with dates
             bucket[(day - start).days // 7] += count
     return [WeekCount(start + timedelta(weeks=i), fee[i], other[i]) for i in range(weeks)]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     case,
     func,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, ResidenceTitle, Student
@@ -72,7 +74,7 @@ def urgency_expression(today: date) -> ColumnElement[str]:
     )
 
 
-def _stale_urgency_ids(today: date, limit: int) -> Select[Any]:
+def _stale_urgency_ids(today: date, limit: int) -> CompoundSelect[int]:
     """Cases whose stored urgency (rules.urgency_rank_and_change) is not known to hold on
     `today`: never ranked, ranked for a later day (a date pinned in the past), or past the day
     it may change. One index range each, so finding none costs next to nothing (an OR of the
@@ -257,7 +259,11 @@ def _needs_student(filters: Filters) -> bool:
                 or filters.suppressed is not None or filters.sort in ("name", "number"))
 
 
-def _filtered(statement: Select[Any], filters: Filters, today: date) -> Select[Any]:
+# A select of any columns.
+_AnySelect = Select[*tuple[Any, ...]]
+
+
+def _filtered(statement: _AnySelect, filters: Filters, today: date) -> _AnySelect:
     """Open current cases narrowed by every filter but urgency. Students and titles are
     joined only when a filter or the sort needs them: a count over every open case then
     reads the cases table alone."""
@@ -334,7 +340,7 @@ ROW_COLUMNS = (
 )
 
 
-def _ids_statement(filters: Filters, today: date) -> Select[Any]:
+def _ids_statement(filters: Filters, today: date) -> _AnySelect:
     """The ids of the filtered cases in display order: the narrow query that scans and sorts."""
     statement = _filtered(select(Case.id), filters, today)
     if filters.urgency:
@@ -342,20 +348,30 @@ def _ids_statement(filters: Filters, today: date) -> Select[Any]:
     return statement.order_by(*_order(filters, today))
 
 
-def _rows_statement(filters: Filters, today: date, ids: Select[Any] | None = None) -> Select[Any]:
+def _rows_statement(filters: Filters, today: date,
+                    ids: _AnySelect | None = None) -> Select[*_RowValues]:
     """The displayed columns of the cases `ids` selects (default: every filtered case)."""
     urgency = urgency_expression(today).label("urgency")
     ids = ids if ids is not None else _ids_statement(filters, today)
-    return (
+    # select() types its first ten columns only.
+    statement: _AnySelect = (
         select(*ROW_COLUMNS, urgency).select_from(Case)
         .join(Student, Student.id == Case.student_id)
         .join(ResidenceTitle, ResidenceTitle.id == Case.title_id)
         .where(Case.id.in_(ids.scalar_subquery()))
         .order_by(*_order(filters, today))
     )
+    return statement
 
 
-def _row(values: Any, today: date) -> WorklistRow:
+# The values of one row of _rows_statement: WorklistRow's fields but `today`.
+_RowValues = tuple[
+    int, str | None, str, str, str, str | None, str | None, str, bool, str, date, int, str, str,
+    str | None, date | None, date | None, date | None, str, str,
+]
+
+
+def _row(values: Row[*_RowValues], today: date) -> WorklistRow:
     return WorklistRow(*values, today=today)
 
 
@@ -364,8 +380,9 @@ def urgency_counts(session: Session, today: date, filters: Filters | None = None
     the stored rank, which ix_cases_worklist covers."""
     filters = filters or Filters()
     refresh_urgency(session, today)
-    statement = _filtered(select(Case.urgency_rank, func.count()), filters, today) \
-        .group_by(Case.urgency_rank)
+    # Open cases are ranked (refresh_urgency above): the rank is an int here.
+    statement: Select[int, int] = _filtered(
+        select(Case.urgency_rank, func.count()), filters, today).group_by(Case.urgency_rank)
     counts = dict.fromkeys(URGENCIES, 0)
     for index, count in session.execute(statement):
         counts[URGENCIES[index]] = count
@@ -386,7 +403,8 @@ def worklist_page(session: Session, today: date, filters: Filters) -> WorklistPa
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
-    rows = [_row(values, today) for values in session.execute(_rows_statement(filters, today, ids))]
+    rows = [_row(values, today)
+            for values in session.execute(_rows_statement(filters, today, ids))]
     return WorklistPage(filters=filters, rows=rows, counts=counts, total=total, today=today)
 
 

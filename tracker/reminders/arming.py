@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from tracker.db import rowcount
 from tracker.db.bulk import bulk_insert
-from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, utcnow
+from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, table_of, utcnow
 from tracker.models.evaluation import evaluate_case
 from tracker.reminders.keys import case_wants_reminders, policy_fingerprint, reminder_key
 from tracker.rules.milestones import Evaluation
@@ -60,11 +61,11 @@ def cancel_reminders(session: Session, ids: Sequence[int], reason: str) -> int:
     message_ids = set(session.scalars(
         select(Reminder.message_id).where(Reminder.id.in_(ids), Reminder.message_id.is_not(None))
     ))
-    count = session.execute(
+    count = rowcount(session.execute(
         update(Reminder).where(Reminder.id.in_(ids), Reminder.state == "pending")
         .values(state="cancelled", reason=reason, updated_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     for message_id in message_ids:
         still_covers = session.scalar(select(exists().where(
             Reminder.message_id == message_id, Reminder.state == "pending")))
@@ -130,7 +131,7 @@ def arm_cases(session: Session, cases: Sequence[Case], today: date,
         )
     # A bulk import arms about eight reminders per case: the fastest insert each backend has
     # (a planner arming the same case concurrently inserts nothing twice).
-    bulk_insert(session, Reminder.__table__, rows, skip_conflicts_on=None if created else "key")
+    bulk_insert(session, table_of(Reminder), rows, skip_conflicts_on=None if created else "key")
     return len(rows)
 
 

@@ -20,8 +20,17 @@ from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.db import rowcount
 from tracker.mail.outbox import Outgoing, enqueue_many, existing_keys
-from tracker.models import Case, OutboxMessage, Reminder, SchedulerState, Student, utcnow
+from tracker.models import (
+    Case,
+    OutboxMessage,
+    Reminder,
+    SchedulerState,
+    Student,
+    table_of,
+    utcnow,
+)
 from tracker.models.evaluation import evaluate_case
 from tracker.reminders.arming import BATCH_SIZE, cancel_reminders, ensure_armed
 from tracker.reminders.emails import (
@@ -86,18 +95,18 @@ def _cancel_unwanted_due(session: Session, today: date) -> int:
         ("unsubscribed", select(Student.id).where(Student.reminders_enabled.is_(False))),
         ("suppressed", select(Student.id).where(Student.address_suppressed.is_(True))),
     ):
-        total += session.execute(
+        total += rowcount(session.execute(
             update(Reminder).where(due, Reminder.student_id.in_(students))
             .values(state="cancelled", reason=reason, updated_at=utcnow())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
     done_cases = select(Case.id).where(or_(Case.is_current.is_(False), Case.is_open.is_(False),
                                            Case.needs_action.is_(False)))
-    total += session.execute(
+    total += rowcount(session.execute(
         update(Reminder).where(due, Reminder.case_id.in_(done_cases))
         .values(state="cancelled", reason="procedure_done", updated_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return total
 
 
@@ -181,7 +190,7 @@ def _store_batch(session: Session, batch: _Batch, settings: Settings,
     Each UPDATE re-checks that the reminder is still pending and unattached, as a concurrent
     planner may have taken it meanwhile."""
     now = utcnow()
-    table = Reminder.__table__
+    table = table_of(Reminder)
     still_free = (table.c.id == bindparam("b_reminder"), table.c.state == "pending",
                   table.c.message_id.is_(None))
     # Both UPDATEs go by primary key, one row each (executemany, whose rowcounts both

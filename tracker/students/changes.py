@@ -193,6 +193,7 @@ def record_problems(
     case = student.current_case if student is not None else None
     if (
         case is not None
+        and student is not None
         and (record.title_type is None or _same_title(student.current_title, record))
         and CaseStatus(case.status) in CLOSED_STATUSES
     ):

@@ -20,6 +20,7 @@ import codecs
 import csv
 import secrets
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, BinaryIO, TextIO
@@ -32,7 +33,7 @@ from tracker.cases.sync import sync_case
 from tracker.db import policy_of
 from tracker.db.bulk import bulk_insert, large_cache
 from tracker.i18n import DEFAULT_LANGUAGE
-from tracker.models import Case, ResidenceTitle, Student
+from tracker.models import Case, ResidenceTitle, Student, table_of
 from tracker.reminders.arming import arm_cases
 from tracker.rules import Evaluation
 from tracker.rules.titles import CaseStatus
@@ -518,32 +519,34 @@ class _Importer:
         if not students:
             return
         session = self.session
-        bulk_insert(session, Student.__table__, [s.values for s in students])
+        bulk_insert(session, table_of(Student), [s.values for s in students])
         student_ids = dict(session.execute(
             select(Student.student_number, Student.id)
             .where(Student.student_number.in_([s.values["student_number"] for s in students]))
         ).all())
-        with_title = [(student_ids[s.values["student_number"]], s) for s in students if s.title]
+        # (student id, new student, title values, case values): a title always comes with its case.
+        with_title = [(student_ids[s.values["student_number"]], s, s.title, s.case)
+                      for s in students if s.title and s.case is not None]
         if not with_title:
             return
-        bulk_insert(session, ResidenceTitle.__table__,
-                     [{**s.title, "student_id": sid} for sid, s in with_title])
+        bulk_insert(session, table_of(ResidenceTitle),
+                    [{**title, "student_id": sid} for sid, _, title, _ in with_title])
         title_ids = dict(session.execute(
             select(ResidenceTitle.student_id, ResidenceTitle.id)
-            .where(ResidenceTitle.student_id.in_([sid for sid, _ in with_title]))
+            .where(ResidenceTitle.student_id.in_([sid for sid, *_ in with_title]))
         ).all())
-        bulk_insert(session, Case.__table__, [
-            {**s.case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
-            for sid, s in with_title
+        bulk_insert(session, table_of(Case), [
+            {**case, "student_id": sid, "title_id": title_ids[sid], "is_current": True}
+            for sid, _, _, case in with_title
         ])
         # The cases were synced with rearm=False above: they are armed here in bulk (one query
         # and one insert per batch for the reminders, not three per case as arm_case would).
         cases = session.scalars(
-            select(Case).where(Case.student_id.in_([sid for sid, _ in with_title]))
+            select(Case).where(Case.student_id.in_([sid for sid, *_ in with_title]))
             .order_by(Case.id)
             .options(joinedload(Case.student))
         ).all()
-        by_student = {sid: s.evaluation for sid, s in with_title if s.evaluation}
+        by_student = {sid: s.evaluation for sid, s, _, _ in with_title if s.evaluation}
         evaluations = {case.id: by_student[case.student_id] for case in cases}
         # New students have no previous case whose reminders arm_case would cancel.
         arm_cases(session, cases, self.today, policy_of(session), created=True,
@@ -555,13 +558,14 @@ class _Importer:
         _release(self.session, self.caller_identities)
 
 
-def _release(session: Session, keep: set[object]) -> None:
+def _release(session: Session, keep: AbstractSet[object]) -> None:
     if not keep:
         session.expunge_all()  # Much faster than one by one (no cascade walk per object).
         return
-    for key, obj in list(session.identity_map.items()):
+    for state in session.identity_map.all_states():
+        obj = state.obj()
         # Expunging a student takes its titles and cases along (cascade): skip those.
-        if key not in keep and obj in session:
+        if obj is not None and state.key not in keep and obj in session:
             session.expunge(obj)
 
 

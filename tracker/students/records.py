@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
@@ -56,7 +56,8 @@ _NOT_COUNTRIES = frozenset({
 def country_codes() -> frozenset[str]:
     territories = Locale("en").territories
     return frozenset(
-        code for code in territories if len(code) == 2 and code.isalpha()
+        code for code in territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha()
     ) - _NOT_COUNTRIES
 
 
@@ -139,6 +140,26 @@ def search_key(*parts: str | None) -> str:
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class _RecordValues(TypedDict, total=False):
+    """StudentRecord's fields as parse_record collects them, one checked column at a time."""
+
+    student_number: str | None
+    email: str
+    family_name: str
+    given_name: str
+    date_of_birth: date | None
+    nationality: str | None
+    department: str | None
+    language: str | None
+    title_type: TitleType | None
+    title_valid_from: date | None
+    title_expires_on: date | None
+    entry_date: date | None
+    validated_on: date | None
+    application_submitted_on: date | None
+    concours_result: ConcoursResult | None
 
 
 def parse_record(
@@ -234,4 +255,5 @@ def parse_record(
 
     values["family_name"] = get("family_name") or ""
     values["given_name"] = get("given_name") or ""
-    return StudentRecord(**values), []
+    # Each column's value was parsed to its field's type above (keyed by column name).
+    return StudentRecord(**cast(_RecordValues, values)), []

@@ -59,9 +59,9 @@ def install(app: Flask, manager: LoginManager) -> None:
 
 def signed_in_staff() -> StaffPrincipal | None:
     user = current_user
-    return user if isinstance(user, StaffPrincipal) else None  # type: ignore[return-value]
+    return user if isinstance(user, StaffPrincipal) else None
 
 
 def signed_in_student() -> StudentPrincipal | None:
     user = current_user
-    return user if isinstance(user, StudentPrincipal) else None  # type: ignore[return-value]
+    return user if isinstance(user, StudentPrincipal) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import (
     Blueprint,
@@ -58,7 +58,12 @@ def staff() -> StaffPrincipal:
     return principal
 
 
-def actor() -> dict[str, str]:
+class Actor(TypedDict):
+    actor: str
+    actor_label: str
+
+
+def actor() -> Actor:
     """record_audit's actor arguments for the signed-in staff member."""
     user = staff().user
     return {"actor": f"staff:{user.id}", "actor_label": user.email}

@@ -95,7 +95,7 @@ def password() -> Response | str:
 
 
 @bp.route("/staff", methods=["GET", "POST"])
-def staff_admin() -> Response | str:
+def staff_admin() -> Response | tuple[str, int]:
     require_admin()
     me = staff().user
     error: str | None = None

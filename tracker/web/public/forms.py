@@ -27,7 +27,8 @@ LOCAL_DEPARTMENTS: tuple[tuple[str, str], ...] = (
 )
 
 try:  # WTForms >= 3.3 declares options as SelectChoice; tuples are deprecated there.
-    from wtforms.fields.choices import SelectChoice
+    # types-WTForms 3.2.1 predates SelectChoice (added in WTForms 3.3): the stubs lag the library.
+    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - older WTForms
     SelectChoice = None
 

@@ -10,6 +10,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from flask import current_app, g, render_template, url_for
 
@@ -32,7 +33,7 @@ def _runtime() -> Runtime:
     return runtime
 
 
-def external_url(endpoint: str, **values: object) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
     """Links in e-mails start with TRACKER_BASE_URL (the address students reach), not with
     whatever host name this request came in on."""
     return _runtime().settings.base_url + url_for(endpoint, **values)
