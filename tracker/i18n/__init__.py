@@ -85,7 +85,7 @@ def ngettext(key: str, plural_key: str, n: int, lang: str | None, /, **params: o
 
 def pgettext(context: str, key: str, lang: str | None, /, **params: object) -> str:
     """The text for `key` in `context` (msgctxt): one key, two senses."""
-    text = translations(normalise_language(lang)).pgettext(context, key)
+    text = str(translations(normalise_language(lang)).pgettext(context, key))
     return text % params if params else text
 
 

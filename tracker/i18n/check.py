@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.checkers import python_format
@@ -61,8 +62,8 @@ def _name(key: Key) -> str:
 
 
 def _forms(message: Message) -> tuple[str, ...]:
-    return tuple(message.string) if isinstance(message.string, (list, tuple)) \
-        else (message.string,)
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return tuple(text or "" for text in strings)
 
 
 def load_catalog(path: Path, lang: str) -> Catalog:
@@ -195,7 +196,8 @@ def _agreement_problems(key: Key, fr: Message, en: Message) -> list[str]:
     if fr.pluralizable:
         if len(fr_forms) != 2 or len(en_forms) != 2:
             return [f"{_name(key)}: expected 2 plural forms in each language"]
-        directions = (("en", "fr", en_forms, fr_forms), ("fr", "en", fr_forms, en_forms))
+        directions: tuple[tuple[str, str, Any, Any], ...] = (
+            ("en", "fr", en_forms, fr_forms), ("fr", "en", fr_forms, en_forms))
     else:
         directions = (("en", "fr", en_forms[0], fr_forms[0]), ("fr", "en", fr_forms[0],
                                                                en_forms[0]))
