@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tracker.rules import CaseFacts, Evaluation, evaluate
+from tracker.rules.milestones import renewal_fee_free_until
 from tracker.rules.titles import CaseStatus, ConcoursResult, Procedure, TitleType
 
 
@@ -520,3 +521,15 @@ def test_to_json_shapes() -> None:
     assert ev.milestone("title_expires") is not None
     assert ev.milestone("minor_window_opens") is None
     assert ev.milestones[1].hard and not ev.milestones[0].hard
+
+
+@pytest.mark.parametrize("expires_on", [date(2027, 3, 1), date(2027, 12, 31), date(2028, 2, 29),
+                                        date(2027, 5, 31)])
+def test_fee_free_day_from_any_renewal_milestone_is_the_evaluated_one(expires_on: date) -> None:
+    """R6/R7: the e-mails derive the fee-free day from the milestone they describe; it must be
+    the rules' own E-60 (one computation, in the rules engine)."""
+    ev = evaluate(card(expires_on=expires_on), date(2026, 6, 1))
+    by_kind = {m.kind: m.date for m in ev.milestones}
+    assert ev.fee_threshold_on == by_kind["renewal_fee_free_until"]
+    for kind in ("renewal_window_opens", "renewal_fee_free_until"):
+        assert renewal_fee_free_until(kind, by_kind[kind]) == ev.fee_threshold_on

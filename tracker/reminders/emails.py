@@ -30,7 +30,7 @@ from tracker import resource_dir
 from tracker.i18n import format_day as _format_day
 from tracker.i18n import gettext, ngettext, normalise_language
 from tracker.mail.message import Attachment, header_safe
-from tracker.rules.milestones import HARD_DEADLINE_KINDS, RENEWAL_FEE_FREE_DAYS
+from tracker.rules.milestones import HARD_DEADLINE_KINDS, renewal_fee_free_until
 from tracker.rules.policy import Policy
 from tracker.settings import Settings
 
@@ -224,10 +224,7 @@ def _where(m: MilestoneInfo, recipient: Recipient, policy: Policy, today: date) 
 
 
 def _fee_free_date(m: MilestoneInfo) -> date:
-    """R6/R7: E-60, the last day without the late fee."""
-    if m.kind == "renewal_window_opens":
-        return m.date + timedelta(days=120 - RENEWAL_FEE_FREE_DAYS)
-    return m.date
+    return renewal_fee_free_until(m.kind, m.date)
 
 
 def _safe_date(m: MilestoneInfo, policy: Policy) -> date:

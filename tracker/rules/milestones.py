@@ -146,6 +146,14 @@ def _procedure(facts: CaseFacts) -> Procedure:
     return Procedure.RENEWAL
 
 
+def renewal_fee_free_until(kind: str, milestone_date: date) -> date:
+    """R6/R7: the last day without the late fee (E-60), from a renewal milestone's date: the
+    window's opening (E-120) or the fee-free day itself."""
+    if kind == "renewal_window_opens":
+        return add_days(milestone_date, RENEWAL_WINDOW_DAYS - RENEWAL_FEE_FREE_DAYS)
+    return milestone_date
+
+
 def _renewal_milestones(expires_on: date, done: bool) -> list[Milestone]:
     """R6 (R11 for a RECE: "as R6"): the four dates RULES.md's R6 row defines. R7 (the €180 fee
     from E-59), R8 (expired, still on ANEF) and R9 (ANEF closed) are the periods between them
