@@ -25,7 +25,7 @@ def db_group() -> None:
 @db_group.command("upgrade", help="Upgrade the database to REVISION (default: head).")
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
 
     command.upgrade(alembic_config(runtime().settings.database_url), revision)
     click.echo(f"database at {revision}")
@@ -34,7 +34,7 @@ def upgrade(revision: str) -> None:
 @db_group.command("downgrade", help="Downgrade the database to REVISION (base: empty).")
 @click.argument("revision")
 def downgrade(revision: str) -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
 
     command.downgrade(alembic_config(runtime().settings.database_url), revision)
     click.echo(f"database at {revision}")
@@ -42,7 +42,7 @@ def downgrade(revision: str) -> None:
 
 @db_group.command("current", help="Show the database's current revision.")
 def current() -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
 
     command.current(alembic_config(runtime().settings.database_url))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import resolve_today, runtime, today_option
+from tracker.cli.common import resolve_today, runtime, today_option
 
 _LINES_PER_WRITE = 500
 

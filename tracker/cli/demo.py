@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from tracker.cli import resolve_today, runtime, today_option
+from tracker.cli.common import resolve_today, runtime, today_option
 
 
 @click.command("demo", help="Create N synthetic students (demo numbers start with 9; "

@@ -7,7 +7,7 @@ from datetime import date
 import click
 from sqlalchemy import select
 
-from tracker.cli import resolve_today, runtime, today_option
+from tracker.cli.common import resolve_today, runtime, today_option
 from tracker.cycle import run_cycle
 from tracker.models import Student, utcnow
 from tracker.reminders.keys import is_mailable

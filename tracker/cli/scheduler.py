@@ -10,7 +10,7 @@ import click
 @click.command("scheduler", help="Run the reminder scheduler (daily cycle and delivery "
                "retries) until interrupted.")
 def scheduler_command() -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
     from tracker.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO,

@@ -13,7 +13,7 @@ import click
 def dev(host: str, port: int, no_scheduler: bool) -> None:
     import logging
 
-    from tracker.cli import load_app
+    from tracker.cli.common import load_app
 
     app = load_app()
     scheduler = None

@@ -8,7 +8,7 @@ from typing import BinaryIO, TextIO
 
 import click
 
-from tracker.cli import resolve_today, runtime, today_option
+from tracker.cli.common import resolve_today, runtime, today_option
 
 
 @click.group("students", help="Import and export students as CSV (DESIGN section 4).")

@@ -20,7 +20,7 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(email: str, role: str, password_stdin: bool) -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -37,7 +37,7 @@ def create(email: str, role: str, password_stdin: bool) -> None:
 @users_group.command("bootstrap",
                      help="On a database with no staff, create an admin and print its password.")
 def bootstrap() -> None:
-    from tracker.cli import runtime
+    from tracker.cli.common import runtime
 
     with runtime().session() as session:
         created = bootstrap_admin(session, runtime().settings.office_email)
