@@ -242,7 +242,7 @@ def test_new_title_starts_a_new_case_and_keeps_history(session: Session) -> None
 
 
 def test_names_in_any_script_round_trip(session: Session) -> None:
-    from tracker.students.csv_import import export_students_csv
+    from tracker.students.csv_export import export_students_csv
 
     rows = [
         student_row("1001", family_name="العلوي", given_name="يوسف"),

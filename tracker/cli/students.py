@@ -52,7 +52,7 @@ def import_command(file: BinaryIO, dry_run: bool, today: date | None) -> None:
               help="Also write self-registered students without a student number "
                    "(such rows do not re-import).")
 def export_command(file: str, include_unnumbered: bool) -> None:
-    from tracker.students.csv_import import export_students_csv
+    from tracker.students.csv_export import export_students_csv
 
     def write(stream: TextIO) -> int:
         with runtime().session() as session:

@@ -15,6 +15,7 @@ The caller reads the new ids back by key when it needs them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -152,3 +153,16 @@ def _copy(connection: Connection, table: Table, columns: list[Column[Any]],
                 f"INSERT INTO {target} ({names}) SELECT {names} FROM {destination} "
                 f"ON CONFLICT ({preparer.quote(skip_conflicts_on)}) DO NOTHING")
             cursor.execute(f"DROP TABLE {destination}")
+
+
+def release_objects(session: Session, keep: AbstractSet[object]) -> None:
+    """Keep memory flat in long batch jobs: let go of what the session holds, except the
+    objects whose identity keys are in `keep` (the caller's own)."""
+    if not keep:
+        session.expunge_all()  # Much faster than one by one (no cascade walk per object).
+        return
+    for state in session.identity_map.all_states():
+        obj = state.obj()
+        # Expunging a student takes its titles and cases along (cascade): skip those.
+        if obj is not None and state.key not in keep and obj in session:
+            session.expunge(obj)

@@ -16,14 +16,11 @@ student) goes through `apply_record` itself.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import secrets
 from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -31,7 +28,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from tracker.audit import record_audit
 from tracker.cases.sync import sync_case
 from tracker.db import policy_of
-from tracker.db.bulk import bulk_insert, large_cache
+from tracker.db.bulk import bulk_insert, large_cache, release_objects
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student, table_of
 from tracker.reminders.arming import arm_cases
@@ -44,10 +41,9 @@ from tracker.students.changes import (
     record_of,
     record_problems,
 )
+from tracker.students.csv_read import RejectedRow, Row, Unreadable, csv_rows
 from tracker.students.csv_read_ahead import fork_available, in_child_process
 from tracker.students.records import (
-    CSV_COLUMNS,
-    REQUIRED_COLUMNS,
     FieldError,
     StudentRecord,
     email_key,
@@ -57,32 +53,6 @@ from tracker.students.records import (
 )
 
 BATCH_SIZE = 1000
-_CHUNK_SIZE = 1 << 16
-# Bytes that never occur in a text file; their presence means a spreadsheet, an image, a zip.
-_BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1A)) | {0x1C, 0x1D}
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """One problem of one row: `line` is the physical line in the file (header = 1)."""
-
-    line: int
-    column: str
-    reason: str
-    error: FieldError | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def of(cls, line: int, error: FieldError) -> RejectedRow:
-        return cls(line, error.field, error.message("en"), error)
-
-    def message(self, lang: str | None) -> str:
-        """The reason in `lang` (the web page shows French or English)."""
-        return self.error.message(lang) if self.error is not None else self.reason
-
-    def describe(self, lang: str | None = "en") -> str:
-        if self.column:
-            return f"line {self.line}, column {self.column}: {self.message(lang)}"
-        return f"line {self.line}: {self.message(lang)}"
 
 
 @dataclass
@@ -112,117 +82,6 @@ class ImportReport:
                 f"unchanged {self.unchanged}, rejected {self.rejected_rows}")
 
 
-class _Unreadable(Exception):
-    def __init__(self, error: FieldError) -> None:
-        super().__init__(error.code)
-        self.error = error
-
-    def __reduce__(self) -> tuple[type[_Unreadable], tuple[FieldError]]:
-        # Raised in the reading process, re-raised in the importing one (read_ahead).
-        return _Unreadable, (self.error,)
-
-
-def _byte_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """The file's lines (ends kept), read in chunks; refuses binary files from the first
-    chunk so that a PNG or an .xlsx is called what it is rather than "not UTF-8"."""
-    first = True
-    rest = b""
-    while chunk := stream.read(_CHUNK_SIZE):
-        if first:
-            first = False
-            if any(byte in _BINARY_BYTES for byte in chunk[:4096]):
-                raise _Unreadable(field_error("file", "error.csv_binary"))
-        rest += chunk
-        lines = rest.split(b"\n")
-        rest = lines.pop()
-        for line in lines:
-            yield line + b"\n"
-    if rest:
-        yield rest
-
-
-def _text_lines(stream: BinaryIO) -> Iterator[str]:
-    """UTF-8 lines, BOM removed. A line is decoded whole: a newline byte never occurs inside a
-    UTF-8 multi-byte sequence, so no character is ever cut."""
-    offset = 0
-    for number, raw in enumerate(_byte_lines(stream), start=1):
-        data = raw
-        if number == 1 and data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-            offset += len(codecs.BOM_UTF8)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _Unreadable(field_error(
-                "file", "error.not_utf8", position=offset + exc.start, line=number,
-            )) from exc
-        if "\x00" in text:
-            raise _Unreadable(field_error("file", "error.csv_binary"))
-        offset += len(data)
-        yield text
-
-
-def _delimiter(header_line: str) -> str:
-    """Comma or semicolon, whichever separates the header (French Excel writes semicolons)."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
-def _check_header(names: list[str]) -> list[str]:
-    header = [name.strip().lower() for name in names]
-    known = set(CSV_COLUMNS)
-    unknown = [
-        name if name else f"(empty, column {index})"
-        for index, name in enumerate(header, start=1) if name not in known
-    ]
-    if unknown:
-        raise _Unreadable(field_error("file", "error.unknown_columns",
-                                      columns=", ".join(unknown)))
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise _Unreadable(field_error("file", "error.duplicate_columns",
-                                      columns=", ".join(repeated)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise _Unreadable(field_error("file", "error.missing_columns",
-                                      columns=", ".join(missing)))
-    return header
-
-
-Row = tuple[int, dict[str, str]]
-
-
-def _csv_rows(stream: BinaryIO, rejected: list[RejectedRow]) -> Iterator[Row]:
-    """(line number, {column: text}) for each data row; rows with the wrong number of values
-    go to `rejected`. Raises _Unreadable when the file as a whole cannot be read."""
-    lines = _text_lines(stream)
-    header_line = next(lines, None)
-    if header_line is None or not header_line.strip():
-        raise _Unreadable(field_error("file", "error.csv_empty"))
-
-    def all_lines() -> Iterator[str]:
-        yield header_line
-        yield from lines
-
-    reader = csv.reader(all_lines(), delimiter=_delimiter(header_line), strict=False)
-    try:
-        header = _check_header(next(reader))
-        last_line = reader.line_num
-        for values in reader:
-            # A quoted value may span lines: the row starts on the line after the previous one.
-            line, last_line = last_line + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue  # Blank lines and ";;;;" lines that spreadsheets leave at the end.
-            if len(values) != len(header):
-                column = header[len(values)] if len(values) < len(header) else header[-1]
-                error = field_error("row", "error.wrong_field_count", found=len(values),
-                                    expected=len(header))
-                rejected.append(RejectedRow(line, column, error.message("en"), error))
-                continue
-            yield line, dict(zip(header, values, strict=True))
-    except csv.Error as exc:
-        raise _Unreadable(field_error("file", "error.not_csv", reason=str(exc))) from exc
-
-
 def import_students_csv(
     session: Session,
     stream: BinaryIO,
@@ -242,12 +101,12 @@ def import_students_csv(
 
     def parsed() -> Iterator[ParsedBatch]:
         parser = _RowParser()
-        return parser.batches(_csv_rows(stream, parser.rejected))
+        return parser.batches(csv_rows(stream, parser.rejected))
 
     try:
         source = in_child_process(parsed) if read_in_child and fork_available() else parsed()
         _Importer(session, today, report).run(source)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         session.rollback()
         return ImportReport(fatal=exc.error, dry_run=dry_run)
     _finish(session, report, actor=actor, action="students.import")
@@ -295,7 +154,7 @@ class _RowParser:
         yield batch, self._take_rejected()
 
     def _take_rejected(self) -> list[RejectedRow]:
-        # The list object stays (_csv_rows appends to it); its contents go with the batch.
+        # The list object stays (csv_rows appends to it); its contents go with the batch.
         taken = self.rejected[:]
         self.rejected.clear()
         return taken
@@ -455,7 +314,7 @@ class _Importer:
                     self.report.unchanged += 1
         self._insert(new_students)
         session.flush()
-        self._release()
+        self.release_objects()
         self._refresh_statistics()
 
     def _refresh_statistics(self) -> None:
@@ -553,47 +412,6 @@ class _Importer:
                   evaluations=evaluations)
         session.flush()
 
-    def _release(self) -> None:
+    def release_objects(self) -> None:
         """Keep memory flat: the batch's objects are written; let them go."""
-        _release(self.session, self.caller_identities)
-
-
-def _release(session: Session, keep: AbstractSet[object]) -> None:
-    if not keep:
-        session.expunge_all()  # Much faster than one by one (no cascade walk per object).
-        return
-    for state in session.identity_map.all_states():
-        obj = state.obj()
-        # Expunging a student takes its titles and cases along (cascade): skip those.
-        if obj is not None and state.key not in keep and obj in session:
-            session.expunge(obj)
-
-
-def export_students_csv(
-    session: Session, stream: TextIO, *, include_unnumbered: bool = False
-) -> int:
-    """Write every student as a CSV row (DESIGN 4 columns); returns the number written.
-
-    Students without a student number (self-registered, not yet matched) are left out by
-    default: the import needs the number, so the export re-imports with no change and no
-    rejection."""
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    written = 0
-    last_id = 0
-    caller_identities = set(session.identity_map.keys())
-    while True:
-        query = (
-            select(Student).where(Student.id > last_id).order_by(Student.id).limit(BATCH_SIZE)
-            .options(selectinload(Student.titles), selectinload(Student.cases))
-        )
-        if not include_unnumbered:
-            query = query.where(Student.student_number.is_not(None))
-        students = list(session.scalars(query))
-        if not students:
-            return written
-        for student in students:
-            writer.writerow(record_of(student).as_csv_row())
-        written += len(students)
-        last_id = students[-1].id
-        _release(session, caller_identities)
+        release_objects(self.session, self.caller_identities)
