@@ -23,7 +23,11 @@ from tracker.models import (
     Student,
 )
 from tracker.reminders.planning import plan_reminders
+from tracker.rules.policy import DEFAULT_POLICY
 from tracker.runtime import Runtime
+
+# The default policy's late fee, which the pages state (RULES R7).
+LATE_FEE = DEFAULT_POLICY.late_fee_eur(date(2026, 12, 1))
 
 
 def _student(runtime: Runtime) -> Student:
@@ -73,7 +77,7 @@ def test_timeline_next_step_and_contacts(signed_in: FlaskClient, lang: str) -> N
     assert "pref-etrangers@manche.gouv.fr" in body
     assert "intl.spi@unicaen.fr" in body and "0806 001 620" in body
     for milestone in ("renewal_window_opens", "renewal_fee_free_until", "title_expires"):
-        assert str(escape(gettext(f"milestone.{milestone}", lang))) in body
+        assert str(escape(gettext(f"milestone.{milestone}", lang, late_fee=LATE_FEE))) in body
     assert gettext("me.to_do", lang) in body
 
 

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,12 +30,16 @@ from tests.fixtures_web import (
 )
 from tracker.i18n import gettext
 from tracker.models import Case, Reminder, Student
+from tracker.rules.policy import DEFAULT_POLICY
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
 from tracker.students.changes import apply_record
 from tracker.students.records import parse_record
 from tracker.tokens import make_token
 from tracker.web import create_app
+
+# The default policy's late fee, which the pages state (RULES R7).
+LATE_FEE = DEFAULT_POLICY.late_fee_eur(date(2026, 12, 1))
 
 pytestmark = pytest.mark.browser
 
@@ -178,7 +182,7 @@ def test_register_confirm_follow_and_leave(
     main = page.locator("main").inner_text()
     first_kind = ("vls_ts_validation_deadline" if title_type == "vls-ts"
                   else "first_application_deadline")
-    assert gettext(f"milestone.{first_kind}", lang) in main
+    assert gettext(f"milestone.{first_kind}", lang, late_fee=LATE_FEE) in main
     assert gettext("me.next_title", lang) in main
     prefecture = {"14": "pref-etrangers@calvados.gouv.fr",
                   "61": "pref-etrangers@orne.gouv.fr"}[department]

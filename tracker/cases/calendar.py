@@ -13,9 +13,11 @@ from icalendar import Alarm, Calendar, Event
 from tracker.i18n import format_day, gettext
 from tracker.models import Student
 from tracker.models.evaluation import evaluate_case
+from tracker.rules.policy import Policy
 
 
-def student_calendar(student: Student, today: date, *, host: str = "tracker") -> bytes:
+def student_calendar(student: Student, today: date, policy: Policy, *,
+                     host: str = "tracker") -> bytes:
     lang = student.language
     calendar = Calendar()
     calendar.add("prodid", "-//tracker//residence permit deadlines//EN")
@@ -30,6 +32,7 @@ def student_calendar(student: Student, today: date, *, host: str = "tracker") ->
     if case is None or student.left_france_on is not None or not case.is_open:
         return calendar.to_ical()
     stamp = datetime.now(UTC)
+    late_fee = policy.late_fee_eur(today)
     for milestone in evaluate_case(case, today).milestones:
         if milestone.done:
             continue
@@ -38,7 +41,8 @@ def student_calendar(student: Student, today: date, *, host: str = "tracker") ->
         event.add("dtstamp", stamp)
         event.add("dtstart", milestone.date)
         event.add("dtend", milestone.date + timedelta(days=1))
-        event.add("summary", gettext(f"milestone.{milestone.kind}", lang))
+        summary = gettext(f"milestone.{milestone.kind}", lang, late_fee=late_fee)
+        event.add("summary", summary)
         event.add("description", gettext(
             "ics.description", lang, date=format_day(milestone.date, lang), rule=milestone.rule,
         ))
@@ -46,7 +50,7 @@ def student_calendar(student: Student, today: date, *, host: str = "tracker") ->
         if milestone.hard:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", gettext(f"milestone.{milestone.kind}", lang))
+            alarm.add("description", summary)
             alarm.add("trigger", timedelta(days=-7))
             event.add_component(alarm)
         calendar.add_component(event)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from tracker.db import policy_of
 from tracker.i18n import format_day, gettext
 from tracker.mail.outbox import enqueue
 from tracker.models import Case, OutboxMessage, Reminder, Student
@@ -54,8 +55,10 @@ def collect_digest(session: Session, today: date, lang: str = DIGEST_LANGUAGE) -
     since_at = previous[1] if previous else None
     data = DigestData(since=since_day)
 
+    late_fee = policy_of(session).late_fee_eur(today)
+
     def name(kind: str) -> str:
-        return gettext(f"milestone.{kind}", lang)
+        return gettext(f"milestone.{kind}", lang, late_fee=late_fee)
 
     open_case = and_(Case.is_current.is_(True), Case.is_open.is_(True),
                      Case.needs_action.is_(True))

@@ -173,8 +173,7 @@ def when_text(day: date, today: date, lang: str) -> str:
 
 
 def _late_fee(policy: Policy, today: date) -> int:
-    fee = policy.fee("late_renewal", today)
-    return fee.amount_eur if fee else 180
+    return policy.late_fee_eur(today)
 
 
 def _title_variant(m: MilestoneInfo) -> str | None:
@@ -272,14 +271,14 @@ def _describe(m: MilestoneInfo, recipient: Recipient, today: date,
     lang = recipient.language
     fee = _late_fee(policy, today)
     past = m.date < today
-    params = {"fee": fee, "date": format_day(m.date, lang),
+    params = {"fee": fee, "late_fee": fee, "date": format_day(m.date, lang),
               "safe_date": format_day(_safe_date(m, policy), lang),
               "fee_free_date": format_day(_fee_free_date(m), lang),
               "office": policy.office_email}
     late = gettext(_variant("mail.late", m, today), lang, **params)
     return {
         "kind": m.kind,
-        "name": gettext(f"milestone.{m.kind}", lang),
+        "name": gettext(f"milestone.{m.kind}", lang, late_fee=fee),
         "date": m.date,
         "date_text": format_day(m.date, lang),
         "when": when_text(m.date, today, lang),
@@ -374,8 +373,10 @@ def calendar_file(recipient: Recipient, milestones: Sequence[MilestoneInfo], tod
 
 def _common(recipient: Recipient, today: date, policy: Policy, settings: Settings,
             lang: str) -> dict[str, Any]:
+    late_fee = _late_fee(policy, today)
+
     def t(key: str, **params: object) -> str:
-        return gettext(key, lang, **params)
+        return gettext(key, lang, **({"late_fee": late_fee} | params))
 
     return {
         "t": t,
@@ -442,8 +443,10 @@ def render_digest(data: DigestData, today: date, lang: str, policy: Policy,
                   settings: Settings) -> Rendered:
     lang = normalise_language(lang)
 
+    late_fee = _late_fee(policy, today)
+
     def t(key: str, **params: object) -> str:
-        return gettext(key, lang, **params)
+        return gettext(key, lang, **({"late_fee": late_fee} | params))
 
     since = format_day(data.since, lang) if data.since else None
     overdue_title = (t("mail.digest.overdue_since", date=since) if since

@@ -82,6 +82,18 @@ class Policy:
         in_force = [f for f in self.fees if f.name == name and f.since <= on]
         return max(in_force, key=lambda f: f.since) if in_force else None
 
+    def late_fee_eur(self, on: date) -> int:
+        """R7/R8: the late-renewal fee in force on `on`. Every text that states the amount takes
+        it from here (the `late_fee` parameter of the catalogs), so the fee table is its only
+        source; before the first dated fee, the first one applies."""
+        fee = self.fee("late_renewal", on)
+        if fee is None:
+            dated = sorted((f for f in self.fees if f.name == "late_renewal"),
+                           key=lambda f: f.since)
+            fee = dated[0] if dated else next(
+                f for f in DEFAULT_FEES if f.name == "late_renewal")
+        return fee.amount_eur
+
     def contacts_for(self, department: str | None) -> Contacts | None:
         """The contacts of the student's own prefecture, or None when we have none for their
         département (or it is unknown). RULES "Platforms and contacts": the prefecture of the

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -163,8 +163,12 @@ def _install_languages(app: Flask) -> None:
     @app.context_processor
     def _texts() -> dict[str, Any]:
         lang = current_language()
+        # The amount some texts state (the `late_fee` of the catalogs) comes from the policy,
+        # for today; a text without it ignores the parameter.
+        runtime: Runtime = current_app.extensions["tracker"]
+        defaults = {"late_fee": runtime.policy.late_fee_eur(runtime.today())}
         return {
-            "_": lambda key, **params: gettext(key, lang, **params),
+            "_": lambda key, **params: gettext(key, lang, **(defaults | params)),
             "ngettext": lambda key, plural_key, n, **params: ngettext(key, plural_key, n, lang,
                                                                       **params),
             "lang": lang,

@@ -77,7 +77,9 @@ def require_admin() -> None:
 def t(key: str, **params: object) -> str:
     from tracker.web import current_language
 
-    return gettext(key, current_language(), **params)
+    runtime: Runtime = current_app.extensions["tracker"]
+    late_fee = runtime.policy.late_fee_eur(office_today())
+    return gettext(key, current_language(), **({"late_fee": late_fee} | params))
 
 
 @bp.before_request

@@ -161,7 +161,7 @@ def render_me(student: Student, *, step_errors: dict[str, list[FieldError]] | No
         shown[event] = {"list": items_shown,
                         "map": {f"{event}-{e.field}": e.message for e in items_shown}}
     step = next_step(student, case, evaluation, policy, day)
-    step_text = gettext(step.key, lang, **{
+    step_text = gettext(step.key, lang, late_fee=policy.late_fee_eur(day), **{
         name: (format_day(value, lang) if isinstance(value, date) else
                "—" if value is None else value)
         for name, value in step.params.items()
@@ -269,7 +269,7 @@ def reminders(student: Student) -> ResponseReturnValue:
 
 def _ics_response(student: Student, filename: str) -> Response:
     host = runtime().settings.base_url.split("://", 1)[-1].split("/", 1)[0]
-    body = student_calendar(student, today(), host=host)
+    body = student_calendar(student, today(), runtime().policy, host=host)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
     })
