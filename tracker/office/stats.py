@@ -16,7 +16,7 @@ WEEKS = 26
 @dataclass(frozen=True)
 class WeekCount:
     starts_on: date
-    fee_thresholds: int  # R7: last day without the €180 fee
+    fee_thresholds: int  # R7: last day without the late fee
     deadlines: int  # every other hard deadline (validation, first application, expiry, R4)
 
     @property

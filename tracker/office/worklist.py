@@ -226,7 +226,7 @@ class WorklistRow:
 
     @property
     def days_to_fee(self) -> int | None:
-        """Days left before the €180 late fee (R7) while the renewal is not filed."""
+        """Days left before the late fee (R7) while the renewal is not filed."""
         if self.fee_threshold_on is None or self.urgency == Urgency.DONE:
             return None
         return (self.fee_threshold_on - self.today).days

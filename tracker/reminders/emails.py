@@ -178,7 +178,7 @@ def _late_fee(policy: Policy, today: date) -> int:
 
 def _title_variant(m: MilestoneInfo) -> str | None:
     """Which "title expires" text fits the title (RULES R4, R5, R2/R3 vs R6/R8): only a
-    renewable title is renewed on ANEF, late with the R7/R8 €180 fee and six months of ANEF."""
+    renewable title is renewed on ANEF, late with the R7/R8 late fee and six months of ANEF."""
     if m.kind != "title_expires":
         return None
     if m.procedure == "exam_failed":

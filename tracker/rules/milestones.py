@@ -155,7 +155,7 @@ def renewal_fee_free_until(kind: str, milestone_date: date) -> date:
 
 
 def _renewal_milestones(expires_on: date, done: bool) -> list[Milestone]:
-    """R6 (R11 for a RECE: "as R6"): the four dates RULES.md's R6 row defines. R7 (the €180 fee
+    """R6 (R11 for a RECE: "as R6"): the four dates RULES.md's R6 row defines. R7 (the late fee
     from E-59), R8 (expired, still on ANEF) and R9 (ANEF closed) are the periods between them
     and show as flags, computed in `evaluate`."""
     return [
@@ -304,12 +304,12 @@ def evaluate(facts: CaseFacts, today: date) -> Evaluation:
             # (Calvados) or the prefecture by e-mail (Manche, Orne). The office acts.
             flags += ["anef_closed", "escalate_to_office"]
         elif today > expires_on:
-            # R8: the stay is irregular after E; still admissible on ANEF with the €180 fee.
+            # R8: the stay is irregular after E; still admissible on ANEF with the late fee.
             flags.append("title_expired")
         if facts.title_type in RENEWABLE_TITLES and (
             add_days(expires_on, -RENEWAL_FEE_FREE_DAYS) < today <= anef_ends
         ):
-            # R7: a renewal filed from E-59 on costs €180 (E-60 is still on time).
+            # R7: a renewal filed from E-59 on costs the late fee (E-60 is still on time).
             flags.append("late_fee_applies")
 
     milestones.sort(key=_order)

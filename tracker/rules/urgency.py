@@ -16,7 +16,7 @@ DUE_SOON_DAYS = 30
 
 class Urgency(StrEnum):
     OVERDUE = "overdue"  # the hard deadline is past: irregular stay or lost right
-    PAST_FEE_THRESHOLD = "past_fee_threshold"  # R7: not filed, €180 now applies
+    PAST_FEE_THRESHOLD = "past_fee_threshold"  # R7: not filed, the late fee now applies
     ACT_NOW = "act_now"  # the window to file is open
     DUE_SOON = "due_soon"  # a deadline within DUE_SOON_DAYS
     FINE = "fine"
