@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.fixtures_office import TODAY, add_staff, add_student, office_app, sign_in
 from tracker.cases.calendar import student_calendar
-from tracker.models import OutboxMessage
+from tracker.models import OutboxMessage, utcnow
 from tracker.reminders.planning import plan_reminders
 from tracker.rules.policy import DEFAULT_POLICY
 from tracker.runtime import Runtime, build_runtime
@@ -67,7 +67,8 @@ def test_a_changed_fee_shows_on_every_surface(fee_runtime: Runtime, lang: str) -
                               title_type="student-card", title_valid_from="2025-09-01",
                               title_expires_on=expires.isoformat())
         student_id = student.id
-        calendar = Calendar.from_ical(student_calendar(student, TODAY, fee_runtime.policy))
+        calendar = Calendar.from_ical(student_calendar(
+            student, TODAY, fee_runtime.policy, host="tracker.test", stamp=utcnow()))
     _states_the_new_fee(" ".join(str(event.get("summary")) for event in calendar.walk("VEVENT")))
 
     with fee_runtime.session() as session:

@@ -4,6 +4,7 @@ headers stay on one line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from email import message_from_string
 from email.policy import default as default_policy
@@ -11,19 +12,17 @@ from email.policy import default as default_policy
 import pytest
 from icalendar import Calendar
 
-from tracker.i18n import LANGUAGES
+from tracker.i18n import LANGUAGES, gettext
 from tracker.mail.message import build_message
 from tracker.reminders.emails import (
     CoveredReminder,
     DigestData,
     DigestLine,
-    MilestoneInfo,
-    Recipient,
-    calendar_file,
     render_digest,
     render_reminder,
     render_welcome,
 )
+from tracker.reminders.texts import MilestoneInfo, Recipient
 from tracker.rules.milestones import MILESTONE_KINDS
 from tracker.rules.policy import DEFAULT_POLICY
 from tracker.settings import load_settings
@@ -77,16 +76,24 @@ def test_every_milestone_renders(settings, lang: str, department: str | None) ->
     assert parsed.get_body(("plain",)).get_content() == rendered.text.replace("\r\n", "\n")
 
 
+def _attached_calendar(rendered) -> Calendar:  # type: ignore[no-untyped-def]
+    (attachment,) = rendered.attachments
+    assert (attachment.maintype, attachment.subtype) == ("text", "calendar")
+    assert all(len(line) <= 75 for line in attachment.content.split(b"\r\n"))
+    return Calendar.from_ical(attachment.content)
+
+
 def test_calendar_file_parses_back(settings) -> None:  # type: ignore[no-untyped-def]
     recipient = Recipient(1, "a@example.org", "fr", "Zoé", "14", "https://x/u")
     milestones = [
-        MilestoneInfo(3, "renewal_fee_free_until", date(2026, 11, 15), "renewal", "talent"),
-        MilestoneInfo(3, "title_expires", date(2027, 1, 14), "renewal", "talent"),
+        MilestoneInfo(3, "renewal_fee_free_until", date(2026, 11, 15), "renewal", "talent",
+                      hard=True),
+        MilestoneInfo(3, "title_expires", date(2027, 1, 14), "renewal", "talent", hard=True),
         MilestoneInfo(3, "renewal_window_opens", date(2026, 9, 16), "renewal", "talent"),
     ]
-    attachment = calendar_file(recipient, milestones, TODAY, DEFAULT_POLICY, settings)
-    assert all(len(line) <= 75 for line in attachment.content.split(b"\r\n"))
-    calendar = Calendar.from_ical(attachment.content)
+    rendered = render_welcome(recipient, milestones, TODAY, DEFAULT_POLICY, settings)
+    calendar = _attached_calendar(rendered)
+    assert str(calendar["METHOD"]) == "PUBLISH"
     events = list(calendar.walk("VEVENT"))
     assert [(str(e["SUMMARY"]), e.decoded("DTSTART")) for e in events] == [
         ("Dernier jour sans pénalité de 180 €", date(2026, 11, 15)),
@@ -94,7 +101,34 @@ def test_calendar_file_parses_back(settings) -> None:  # type: ignore[no-untyped
     ]  # past milestones are not in the calendar
     description = str(events[0]["DESCRIPTION"])
     assert "14 novembre 2026" in description and "ANEF" in description
-    assert str(events[0]["UID"]) == "tracker-3-renewal_fee_free_until-2026-11-15@example.org"
+    # One UID per (case, milestone kind), named by the host of TRACKER_BASE_URL: a calendar
+    # moves the event when the date changes.
+    assert str(events[0]["UID"]) == f"case-3-renewal_fee_free_until@{settings.public_host}"
+    assert [len(list(e.walk("VALARM"))) for e in events] == [1, 1]  # hard deadlines ring
+    moved = [replace(milestones[0], date=date(2026, 11, 20))]
+    again = list(_attached_calendar(
+        render_welcome(recipient, moved, TODAY, DEFAULT_POLICY, settings)).walk("VEVENT"))
+    assert [str(e["UID"]) for e in again] == [str(events[0]["UID"])]
+    assert again[0].decoded("DTSTART") == date(2026, 11, 20)
+    # The same e-mail renders the same file: DTSTAMP is the e-mail's day, not the clock's.
+    assert rendered.attachments == render_welcome(recipient, milestones, TODAY, DEFAULT_POLICY,
+                                                  settings).attachments
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_nothing_ahead_no_calendar(settings, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """RFC 5545 wants at least one event: with every milestone behind, no file, and no
+    sentence about one."""
+    recipient = Recipient(1, "a@example.org", lang, "Zoé", "14", "https://x/u")
+    passed = [MilestoneInfo(3, "renewal_window_opens", date(2026, 9, 16), "renewal", "talent")]
+    with_one = render_welcome(recipient, [*passed, MilestoneInfo(
+        3, "title_expires", date(2027, 1, 14), "renewal", "talent")], TODAY, DEFAULT_POLICY,
+        settings)
+    without = render_welcome(recipient, passed, TODAY, DEFAULT_POLICY, settings)
+    assert without.attachments == ()
+    hint = gettext("mail.calendar_hint", lang)
+    assert len(with_one.attachments) == 1 and hint in with_one.text and hint in with_one.html
+    assert hint not in without.text and hint not in without.html
 
 
 def test_digest_renders(settings) -> None:  # type: ignore[no-untyped-def]

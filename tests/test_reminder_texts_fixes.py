@@ -20,17 +20,16 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer
-from tracker.cases.guidance import place_for
 from tracker.cycle import run_cycle
 from tracker.i18n import LANGUAGES
 from tracker.reminders.emails import (
     CoveredReminder,
-    MilestoneInfo,
-    Recipient,
     render_reminder,
     render_welcome,
 )
+from tracker.reminders.texts import MilestoneInfo, Recipient
 from tracker.rules.milestones import MILESTONE_KINDS
+from tracker.rules.places import place_for
 from tracker.rules.policy import DEFAULT_POLICY
 from tracker.rules.titles import Procedure, TitleType
 from tracker.runtime import Runtime
@@ -78,13 +77,13 @@ def test_outside_our_departements_no_calvados_address(text_settings: Settings, l
 def test_places_on_the_students_page_for_an_unknown_departement() -> None:
     contacts = DEFAULT_POLICY.contacts_for("75")
     place = place_for("minor_window_opens", Procedure.MINOR_AT_18, TitleType.VISA_MINOR,
-                      DEFAULT_POLICY, contacts)
+                      DEFAULT_POLICY, contacts, past=False)
     assert place.kind == "own_prefecture" and place.email == DEFAULT_POLICY.office_email
     # ANEF is national: unchanged.
     assert place_for("renewal_fee_free_until", Procedure.RENEWAL, TitleType.STUDENT_CARD,
-                     DEFAULT_POLICY, contacts).kind == "anef"
+                     DEFAULT_POLICY, contacts, past=False).kind == "anef"
     calvados = place_for("minor_window_opens", Procedure.MINOR_AT_18, TitleType.VISA_MINOR,
-                         DEFAULT_POLICY, DEFAULT_POLICY.contacts_for("14"))
+                         DEFAULT_POLICY, DEFAULT_POLICY.contacts_for("14"), past=False)
     assert calvados.kind == "demarches"
 
 
@@ -231,8 +230,9 @@ def test_digest_covers_the_days_since_the_previous_one(mail_runtime: Runtime,  #
     run_cycle(mail_runtime, today=date(2026, 11, 16))
     first = digest_text(smtp_server)
     assert "Premier point" in first and "jusqu'ici" in first
-    assert "Toujours à risque : 0 dossier(s) au-delà d'une date limite, 1 au-delà du seuil" \
-        in first
+    # French counts 0 and 1 in the singular; the amount is the policy's.
+    assert ("Toujours à risque : 0 dossier au-delà d'une date limite ; 1 dossier au-delà du "
+            "seuil de la pénalité de 180 € sans dépôt.") in " ".join(first.split())
     # No run from 17 to 19 November; on the 20th the digest covers all of it.
     run_cycle(mail_runtime, today=date(2026, 11, 20))
     assert len(received_for(smtp_server, OFFICE, "digest")) == 2
@@ -241,6 +241,6 @@ def test_digest_covers_the_days_since_the_previous_one(mail_runtime: Runtime,  #
     assert "hier" not in second
     overdue = second.split("== ")[1]
     assert "21900002" in overdue and "21900001" not in overdue  # a delta
-    assert "Toujours à risque : 0 dossier(s) au-delà d'une date limite, 2 au-delà du seuil" \
-        in second
+    assert ("Toujours à risque : 0 dossier au-delà d'une date limite ; 2 dossiers au-delà du "
+            "seuil") in " ".join(second.split())
     assert "http://tracker.test/office/" in second

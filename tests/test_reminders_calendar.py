@@ -21,6 +21,7 @@ from tests.fixtures_reminders import (  # noqa: F401
     smtp_server,
 )
 from tests.fixtures_smtp import SmtpServer
+from tracker.cases.calendar import student_calendar
 from tracker.cases.sync import record_step
 from tracker.cycle import run_cycle
 from tracker.models import Case, Reminder, Student, utcnow
@@ -232,6 +233,19 @@ def test_messages_parsed_back_french_and_english(mail_runtime: Runtime,  # noqa:
     assert events == {("Dernier jour sans pénalité de 180 €", date(2026, 11, 15)),
                       ("Fin de validité du titre", date(2027, 1, 14)),
                       ("Fin de l'accès à l'ANEF", date(2027, 7, 14))}
+    # The student's own calendar (download and feed) says the same of the same events: one
+    # writer, one UID per (case, milestone), one description.
+    with mail_runtime.session() as session:
+        student = session.scalar(select(Student).where(Student.email == ADDRESS))
+        assert student is not None
+        feed = Calendar.from_ical(student_calendar(
+            student, date(2026, 11, 8), mail_runtime.policy,
+            host=mail_runtime.settings.public_host, stamp=utcnow()))
+    by_uid = {str(e["UID"]): e for e in feed.walk("VEVENT")}
+    for attached in calendar.walk("VEVENT"):
+        in_feed = by_uid[str(attached["UID"])]
+        for field in ("SUMMARY", "DESCRIPTION", "DTSTART", "DTEND"):
+            assert in_feed[field].to_ical() == attached[field].to_ical(), field
 
     en = received_for(smtp_server, "s21900002@example.org", "reminder")[-1]
     assert en["Content-Language"] == "en"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SMTP_SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -63,6 +64,11 @@ class Settings:
     def outbox_dir(self) -> Path:
         """Where e-mails go as .eml files when no SMTP host is configured."""
         return self.instance_dir / "outbox"
+
+    @property
+    def public_host(self) -> str:
+        """The host of TRACKER_BASE_URL: names the service in calendar UIDs."""
+        return urlsplit(self.base_url).hostname or "localhost"
 
     @property
     def is_sqlite(self) -> bool:

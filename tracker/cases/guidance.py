@@ -1,33 +1,21 @@
 """What a student should do next, and where, for each milestone of their case.
 
 Returns text keys (tracker.i18n) and parameters, never sentences, so the same guidance serves
-the student's page in either language. Platforms and contacts come from the policy
-(RULES.md "Platforms and contacts": configuration data, not code).
+the student's page in either language. Where each step is done is tracker.rules.places's
+decision, shared with the e-mails.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from tracker.models import Case, Student
 from tracker.rules import Evaluation
 from tracker.rules.dates import add_days
+from tracker.rules.places import Place, local_place, own_prefecture, place_for
 from tracker.rules.policy import Contacts, Policy
 from tracker.rules.titles import CaseStatus, ConcoursResult, Procedure, TitleType
-
-# "own_prefecture": the prefecture of the student's département when we have no contacts for
-# it (outside 14/50/61, or unknown); `email` is then the office's, to ask which and how.
-PlaceKind = Literal["anef", "demarches", "prefecture", "own_prefecture", "consulate", "office"]
-
-
-@dataclass(frozen=True)
-class Place:
-    kind: PlaceKind
-    url: str | None = None
-    email: str | None = None
-    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,34 +41,6 @@ class NextStep:
     notes: tuple[str, ...] = ()
 
 
-def own_prefecture(policy: Policy) -> Place:
-    return Place("own_prefecture", email=policy.office_email)
-
-
-def local_place(contacts: Contacts | None, policy: Policy) -> Place:
-    """For the cases ANEF does not take: Démarches Simplifiées where the prefecture uses it,
-    otherwise the prefecture by e-mail (R4, R5, R9); without contacts for the student's
-    département, their own prefecture, with the office to ask."""
-    if contacts is None:
-        return own_prefecture(policy)
-    if contacts.demarches_simplifiees_url:
-        return Place("demarches", url=contacts.demarches_simplifiees_url,
-                     name=contacts.prefecture_name)
-    return Place("prefecture", email=contacts.prefecture_email, name=contacts.prefecture_name)
-
-
-def place_for(kind: str, procedure: Procedure, title_type: TitleType, policy: Policy,
-              contacts: Contacts | None) -> Place:
-    anef = Place("anef", url=policy.anef_url)
-    if kind.startswith("minor_") or procedure is Procedure.MINOR_AT_18:
-        return local_place(contacts, policy)
-    if procedure is Procedure.EXAM_FAILED:
-        return Place("consulate")
-    if title_type is TitleType.VISA_CONCOURS:
-        return local_place(contacts, policy)
-    return anef
-
-
 def timeline(evaluation: Evaluation, case: Case, policy: Policy, contacts: Contacts | None,
              today: date) -> list[TimelineItem]:
     title_type = TitleType(case.title.title_type)
@@ -88,7 +48,8 @@ def timeline(evaluation: Evaluation, case: Case, policy: Policy, contacts: Conta
         TimelineItem(
             kind=m.kind, date=m.date, rule=m.rule, done=m.done,
             days_left=(m.date - today).days, hard=m.hard,
-            place=place_for(m.kind, evaluation.procedure, title_type, policy, contacts),
+            place=place_for(m.kind, evaluation.procedure, title_type, policy, contacts,
+                            past=m.date < today),
         )
         for m in evaluation.milestones
     ]

@@ -77,6 +77,8 @@ def _default_value(column: Column[Any]) -> Any:
     default = column.default
     assert default is not None
     # SQLAlchemy wraps a callable default to take the execution context; ours ignore it.
+    # `arg` is on the ScalarElementColumnDefault/CallableColumnDefault subclasses, which the
+    # stubs type `Column.default` as the common base of.
     return default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
 
 

@@ -14,6 +14,7 @@ import gettext as _gettext
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel.dates import format_date
 from babel.support import Translations
@@ -109,3 +110,20 @@ def format_day(day: date, lang: str | None, style: str = "long") -> str:
     if french and day.day == 1 and style in ("long", "full"):
         text = text.replace("1 ", "1er ", 1)
     return text
+
+
+# How far a day is from today, in the words every surface uses; each surface has its own
+# family of keys (`days.<form>` on the student's page, `office.days.<form>`, `mail.when.<form>`).
+RelativeDay = Literal["today", "tomorrow", "yesterday", "in", "ago"]
+
+
+def relative_day(delta: int) -> tuple[RelativeDay, int]:
+    """For a day `delta` days from today: ("in", 12) for 12 days ahead, ("ago", 3) for 3 days
+    back; 1, 0 and -1 have their own words. The count is never negative."""
+    if delta == 0:
+        return "today", 0
+    if delta == 1:
+        return "tomorrow", 1
+    if delta == -1:
+        return "yesterday", 1
+    return ("in", delta) if delta > 0 else ("ago", -delta)

@@ -200,13 +200,25 @@ KEYS: tuple[str, ...] = (
     N_("office.staff.error_password"),
     N_("office.staff.error_role"),
     N_("office.staff.error_self"),
-    # Next steps and notes of the student's page (tracker.cases.guidance: NextStep keys,
-    # notes), and the days before or after a date (tracker.web.public.me).
+    # The days before or after a date (tracker.i18n.relative_day), on the student's page, the
+    # office's pages and in the e-mails.
     N_("days.ago"),
     N_("days.in"),
     N_("days.today"),
     N_("days.tomorrow"),
     N_("days.yesterday"),
+    N_("office.days.ago"),
+    N_("office.days.in"),
+    N_("office.days.today"),
+    N_("office.days.tomorrow"),
+    N_("office.days.yesterday"),
+    N_("mail.when.ago"),
+    N_("mail.when.in"),
+    N_("mail.when.today"),
+    N_("mail.when.tomorrow"),
+    N_("mail.when.yesterday"),
+    # Next steps and notes of the student's page (tracker.cases.guidance: NextStep keys,
+    # notes).
     N_("next.adf_received"),
     N_("next.closed"),
     N_("next.concours_apply"),

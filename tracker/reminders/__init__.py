@@ -23,6 +23,7 @@ reminders stay pending and the latest ones go out after confirmation. Unsubscrib
 and suppressed addresses get no reminder (their due reminders are cancelled).
 
 Modules: `keys` (keys, who may be written to), `arming`, `planning` (reminders and welcomes),
-`digest` (the office's), `preview`, `emails` (rendering). The cycle that runs them day by day
+`digest` (the office's), `preview`, `texts` (what is said of one milestone), `calendar` (the
+one iCalendar writer), `emails` (rendering). The cycle that runs them day by day
 is `tracker.cycle`.
 """

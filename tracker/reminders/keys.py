@@ -19,16 +19,11 @@ from urllib.parse import quote
 from sqlalchemy import and_, or_
 
 from tracker.models import Case, Student
-from tracker.reminders.emails import (
-    MilestoneInfo,
-    Recipient,
-)
+from tracker.reminders.texts import MilestoneInfo, Recipient
 from tracker.rules.milestones import Evaluation
 from tracker.rules.policy import Policy
 from tracker.settings import Settings
 from tracker.tokens import make_token
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 

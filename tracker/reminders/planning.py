@@ -35,7 +35,6 @@ from tracker.models.evaluation import evaluate_case
 from tracker.reminders.arming import BATCH_SIZE, cancel_reminders, ensure_armed
 from tracker.reminders.emails import (
     CoveredReminder,
-    MilestoneInfo,
     Rendered,
     render_reminder,
     render_welcome,
@@ -49,6 +48,7 @@ from tracker.reminders.keys import (
     reminder_message_key,
     welcome_key,
 )
+from tracker.reminders.texts import MilestoneInfo
 from tracker.rules.policy import Policy
 from tracker.settings import Settings
 

@@ -14,6 +14,7 @@ from tracker.models import Reminder, Student
 from tracker.models.evaluation import evaluate_case
 from tracker.reminders.arming import desired_reminders
 from tracker.reminders.keys import case_wants_reminders
+from tracker.reminders.texts import reminder_header
 from tracker.rules.milestones import HARD_DEADLINE_KINDS
 from tracker.rules.policy import Policy
 
@@ -30,8 +31,7 @@ class PreviewItem:
 
     @property
     def header(self) -> str:
-        offset = f"{self.offset:+d}" if self.offset else "0"
-        return f"{self.kind} {self.milestone_date.isoformat()} {offset}"
+        return reminder_header(self.kind, self.milestone_date, self.offset)
 
 
 # --------------------------------------------------------------------------------------------

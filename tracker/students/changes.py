@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -150,18 +151,19 @@ def merged_record(student: Student | None, record: StudentRecord,
         return replace(record, language=record.language or DEFAULT_LANGUAGE)
     stored = stored or record_of(student)
 
-    def kept(name: str) -> object:
+    # Any: each value is the record's own field of that name, so it has that field's type.
+    def kept(name: str) -> Any:
         value = getattr(record, name)
         return getattr(stored, name) if value in (None, "") else value
 
-    identity = {name: kept(name) for name in ("student_number", *IDENTITY_FIELDS)}
+    identity: dict[str, Any] = {name: kept(name) for name in ("student_number", *IDENTITY_FIELDS)}
     if record.title_type is None or _same_title(student.current_title, record):
-        title = {name: kept(name) for name in TITLE_AND_STEP_FIELDS}
+        title: dict[str, Any] = {name: kept(name) for name in TITLE_AND_STEP_FIELDS}
     else:
         title = {name: getattr(record, name) for name in TITLE_AND_STEP_FIELDS}
         if record.entry_date is None:
             title["entry_date"] = _inherited_entry(student, record.title_type)
-    return StudentRecord(**identity, **title)  # type: ignore[arg-type]
+    return StudentRecord(**identity, **title)
 
 
 def record_problems(

@@ -24,6 +24,7 @@ from tracker.i18n import (
     gettext,
     ngettext,
     normalise_language,
+    relative_day,
 )
 from tracker.runtime import Runtime, build_runtime
 from tracker.settings import Settings
@@ -73,6 +74,7 @@ def create_app(
         # Behind TLS-terminating proxies: the client address (for rate limits), the scheme
         # (Secure cookies, HSTS, https:// URLs) and the host come from the X-Forwarded-*
         # headers the trusted proxies set, and only from the last `proxies` of them.
+        # Flask's documented way to add WSGI middleware; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
@@ -177,6 +179,7 @@ def _install_languages(app: Flask) -> None:
         }
 
     app.jinja_env.globals["normalise_language"] = normalise_language
+    app.jinja_env.globals["relative_day"] = relative_day
 
 
 def language_url(code: str) -> str:

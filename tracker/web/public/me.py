@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any
 
@@ -113,18 +113,6 @@ def events_for(student: Student, case: Case | None) -> list[str]:
     return events
 
 
-def days_text(days: int) -> tuple[str, dict[str, int]]:
-    if days == 0:
-        return "days.today", {}
-    if days == 1:
-        return "days.tomorrow", {}
-    if days == -1:
-        return "days.yesterday", {}
-    if days > 0:
-        return "days.in", {"n": days}
-    return "days.ago", {"n": -days}
-
-
 def render_me(student: Student, *, step_errors: dict[str, list[FieldError]] | None = None,
               forms: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     lang = current_language()
@@ -172,7 +160,7 @@ def render_me(student: Student, *, step_errors: dict[str, list[FieldError]] | No
         contacts=policy.contacts_for(student.department), policy=policy,
         events=events, step_forms=step_forms, step_errors=shown,
         concours_form=concours_form, language_form=language_form, button=ButtonForm(),
-        card_types=[t.value for t in CARD_TYPES], days_text=days_text,
+        card_types=[t.value for t in CARD_TYPES],
         feed_url=runtime().settings.base_url
         + url_for("public.calendar_feed", token=student.calendar_token),
     ), status
@@ -206,9 +194,9 @@ def _step_problems(event: str, form: StepForm | CardForm) -> tuple[Any, NewCard 
                 errors.append(field_error(name, "error.required"))
             elif dates[name] is None:
                 errors.append(field_error(name, "error.date_invalid", value=text))
-        if not errors:
-            new_card = NewCard(TitleType(card_type), dates["new_title_valid_from"],
-                               dates["new_title_expires_on"])  # type: ignore[arg-type]
+        valid_from, expires_on = dates["new_title_valid_from"], dates["new_title_expires_on"]
+        if not errors and valid_from is not None and expires_on is not None:
+            new_card = NewCard(TitleType(card_type), valid_from, expires_on)
     return on, new_card, errors
 
 
@@ -268,8 +256,8 @@ def reminders(student: Student) -> ResponseReturnValue:
 
 
 def _ics_response(student: Student, filename: str) -> Response:
-    host = runtime().settings.base_url.split("://", 1)[-1].split("/", 1)[0]
-    body = student_calendar(student, today(), runtime().policy, host=host)
+    body = student_calendar(student, today(), runtime().policy,
+                            host=runtime().settings.public_host, stamp=datetime.now(UTC))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
     })
