@@ -21,7 +21,11 @@ from tracker.models import Case, OutboxMessage, Reminder, ResidenceTitle, Studen
 from tracker.reminders.planning import plan_reminders
 from tracker.runtime import Runtime
 
-STUDENTS = 2000
+# Enough work for both planners and both deliverers to take several batches each (batches of
+# 100 below), started together by a barrier: 800 students give 8 planning batches and about
+# 9 delivery claims of 100 (welcomes and the due reminders).
+STUDENTS = 800
+BATCH = 100
 REGISTERED = date(2026, 9, 1)
 TODAY = date(2026, 9, 20)
 
@@ -89,7 +93,7 @@ def test_two_planners_two_deliverers(mail_runtime: Runtime,  # noqa: F811
     def planner() -> Any:
         with mail_runtime.session() as session:
             return plan_reminders(session, today=TODAY, policy=mail_runtime.policy,
-                                  settings=mail_runtime.settings, commit=True, batch_size=200)
+                                  settings=mail_runtime.settings, commit=True, batch_size=BATCH)
 
     plans = in_threads(planner, planner)
     with mail_runtime.session() as session:
@@ -109,7 +113,7 @@ def test_two_planners_two_deliverers(mail_runtime: Runtime,  # noqa: F811
     def deliverer() -> Any:
         total = 0
         while True:
-            report = deliver_due(mail_runtime.sessions, mail_runtime.sender, limit=300)
+            report = deliver_due(mail_runtime.sessions, mail_runtime.sender, limit=BATCH)
             total += report.sent
             if report.claimed == 0:
                 return total
