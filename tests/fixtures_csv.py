@@ -1,5 +1,5 @@
-"""Helpers for the CSV, deadlines and demo tests: run the real `tracker` command and count
-what the database holds."""
+"""Helpers for the CSV, deadlines and demo tests: run the `tracker` command (in-process, or as
+the real process) and count what the database holds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.cli import cli
 from tracker.models import Case, ResidenceTitle, Student
 from tracker.students.records import CSV_COLUMNS
 
@@ -18,6 +20,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_tracker(env: dict[str, str], *args: str, input: bytes | None = None,
                 ) -> subprocess.CompletedProcess[str]:
+    """`tracker ARGS` run in this process by Click's CliRunner: the same group, options, exit
+    statuses and messages as the real command, without starting Python again (about a second
+    per call). `run_tracker_process` below runs the real process; each command keeps one test
+    that uses it, for what only a process shows (the entry point, the output encoding)."""
+    runner = CliRunner()
+    # CliRunner sets these variables for the call and restores the old values afterwards; the
+    # test environment holds every TRACKER_ variable the command reads.
+    result = runner.invoke(cli, list(args), env=env, input=input, prog_name="tracker",
+                           catch_exceptions=False)
+    return subprocess.CompletedProcess(["tracker", *args], result.exit_code, result.stdout,
+                                       result.stderr)
+
+
+def run_tracker_process(env: dict[str, str], *args: str, input: bytes | None = None,
+                        ) -> subprocess.CompletedProcess[str]:
     """`python -m tracker ARGS` as a user runs it (UTF-8 output, decoded)."""
     completed = subprocess.run(
         [sys.executable, "-m", "tracker", *args], env={**env, "PYTHONIOENCODING": "utf-8"},

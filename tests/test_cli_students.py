@@ -1,5 +1,5 @@
-"""`tracker students import|export` through the real command (a subprocess), on both
-backends: round trips, exit statuses, messages, and nothing half-written."""
+"""`tracker students import|export` (one real process per command, the rest in-process), on
+both backends: round trips, exit statuses, messages, and nothing half-written."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tests.fixtures_csv import counts, csv_text, run_tracker, student_row
+from tests.fixtures_csv import counts, csv_text, run_tracker, run_tracker_process, student_row
 
 TODAY = "2026-09-01"
 
@@ -36,13 +36,14 @@ def test_import_export_round_trip(tracker_env: dict[str, str], tmp_path: Path,
                                   session: Session) -> None:
     source = tmp_path / "students.csv"
     source.write_text(csv_text(MIXED), encoding="utf-8")
-    first = run_tracker(tracker_env, "students", "import", str(source), "--today", TODAY)
+    # The real process once for each command (the entry point, UTF-8 output); in-process after.
+    first = run_tracker_process(tracker_env, "students", "import", str(source), "--today", TODAY)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "created 8, updated 0, unchanged 0, rejected 0"
     assert counts(session) == (8, 7, 7)
 
     exported = tmp_path / "export.csv"
-    out = run_tracker(tracker_env, "students", "export", str(exported))
+    out = run_tracker_process(tracker_env, "students", "export", str(exported))
     assert out.returncode == 0, out.stderr
     assert "exported 8 students" in out.stdout
     text = exported.read_text(encoding="utf-8")
@@ -242,7 +243,7 @@ def test_unreachable_database_exits_3(tracker_env: dict[str, str]) -> None:
 def test_version_is_trackers_own(tracker_env: dict[str, str]) -> None:
     from tracker import __version__
 
-    result = run_tracker(tracker_env, "--version")
+    result = run_tracker_process(tracker_env, "--version")
     assert result.returncode == 0
     assert result.stdout.startswith(f"tracker {__version__} ")
     assert "Flask" not in result.stdout

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures_csv import csv_text, run_tracker, student_row
+from tests.fixtures_csv import csv_text, run_tracker, run_tracker_process, student_row
 
 KEYS = ["student_number", "today", "title_type", "procedure", "status", "flags", "milestones",
         "next"]
@@ -162,7 +162,7 @@ def test_all_streams_every_student(env: dict[str, str]) -> None:
 
 
 def test_table_and_usage(env: dict[str, str]) -> None:
-    table = run_tracker(env, "deadlines", "show", "1001", "--today", "2026-09-01")
+    table = run_tracker_process(env, "deadlines", "show", "1001", "--today", "2026-09-01")
     assert table.returncode == 0
     assert "renewal_window_opens 2026-09-16 (+15 d)" in table.stdout
     usage = run_tracker(env, "deadlines", "show", "--json")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.fixtures_csv import counts, run_tracker
+from tests.fixtures_csv import counts, run_tracker, run_tracker_process
 from tracker.models import Case
 from tracker.rules import MILESTONE_KINDS, CaseFacts, evaluate
 from tracker.rules.titles import ALGERIAN_FORBIDDEN_TITLES, TITLE_TYPES, CaseStatus
@@ -70,7 +70,7 @@ def test_same_seed_same_students() -> None:
 def test_demo_command_is_reproducible(tracker_env: dict[str, str], session: Session,
                                       tmp_path: Path) -> None:
     args = ("demo", "--students", "300", "--seed", "5", "--today", "2026-10-01")
-    first = run_tracker(tracker_env, *args)
+    first = run_tracker_process(tracker_env, *args)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
         "demo seed 5, today 2026-10-01: created 300, updated 0, unchanged 0, rejected 0")

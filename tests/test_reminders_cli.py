@@ -1,14 +1,13 @@
-"""`tracker reminders run|preview` through the real command (a subprocess), with a real SMTP
+"""`tracker reminders run|preview` (in-process, and once as the real process), with a real SMTP
 server, on both backends."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 from sqlalchemy import select
 
+from tests.fixtures_csv import run_tracker, run_tracker_process
 from tests.fixtures_reminders import (  # noqa: F401
     add_student,
     mail_env,
@@ -20,10 +19,7 @@ from tests.fixtures_smtp import SmtpServer
 from tracker.models import OutboxMessage, Reminder, SchedulerState
 from tracker.runtime import Runtime
 
-
-def tracker(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tracker", *args], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+tracker = run_tracker
 
 
 def test_run_dry_run_and_preview(runtime: Runtime, tracker_env: dict[str, str],
@@ -57,7 +53,8 @@ def test_run_dry_run_and_preview(runtime: Runtime, tracker_env: dict[str, str],
         "2026-11-15  renewal_fee_free_until 2026-11-15 0  (hard deadline)",
     ]
 
-    run = tracker(env, "reminders", "run", "--today", "2026-10-16")
+    # The real process once: the entry point sends through the real SMTP server.
+    run = run_tracker_process(env, "reminders", "run", "--today", "2026-10-16")
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "planned 4, sent 4, skipped 0, failed 0"
     assert len(smtp_server.messages) == 4

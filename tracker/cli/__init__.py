@@ -54,21 +54,26 @@ class TrackerGroup(FlaskGroup):
             for command in module.commands:
                 self.add_command(command)
 
+    def invoke(self, ctx: click.Context) -> object:
+        # Here rather than around `cli.main`, so that a command run in-process (Click's
+        # CliRunner, the tests) ends with the same statuses and messages as the real command.
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            click.echo(f"tracker: configuration error: {exc}", err=True)
+            ctx.exit(2)
+        except DBAPIError as exc:
+            # The driver's first line says what is wrong ("connection refused", "no such
+            # table"); the statement and its parameters (students' data) are not echoed.
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            click.echo(f"tracker: the database cannot be used: {reason}. Check "
+                       "TRACKER_DATABASE_URL, and run `tracker db upgrade` on a new database.",
+                       err=True)
+            ctx.exit(EXIT_DATABASE)
+
 
 cli = TrackerGroup()
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="tracker")
-    except SettingsError as exc:
-        click.echo(f"tracker: configuration error: {exc}", err=True)
-        sys.exit(2)
-    except DBAPIError as exc:
-        # The driver's first line says what is wrong ("connection refused", "no such table");
-        # the statement and its parameters (students' data) are not echoed.
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        click.echo(f"tracker: the database cannot be used: {reason}. Check "
-                   "TRACKER_DATABASE_URL, and run `tracker db upgrade` on a new database.",
-                   err=True)
-        sys.exit(EXIT_DATABASE)
+    cli.main(prog_name="tracker")
