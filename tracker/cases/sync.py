@@ -10,6 +10,7 @@ re-arms reminders, a done procedure cancels them), with the policy of the sessio
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -23,26 +24,39 @@ from tracker.rules.titles import CLOSED_STATUSES, CaseStatus
 from tracker.rules.urgency import urgency_rank_and_change
 
 
+def derived_columns(result: Evaluation, today: date) -> dict[str, Any]:
+    """The case columns that the rules decide, from their evaluation on `today`: the one
+    mapping, applied by `sync_case` to a stored case and by the import to the rows it inserts
+    in bulk (tracker.students.csv_import)."""
+    needs_action = result.is_open and not result.filed
+    # Stored for the worklist's order and counts (office.worklist).
+    urgency_rank, urgency_until = urgency_rank_and_change(
+        today=today, needs_action=needs_action, deadline_on=result.deadline_on,
+        fee_threshold_on=result.fee_threshold_on, window_opens_on=result.window_opens_on)
+    return {
+        "procedure": result.procedure.value,
+        "is_open": result.is_open,
+        "needs_action": needs_action,
+        "next_milestone_kind": result.next.kind if result.next else None,
+        "next_milestone_date": result.next.date if result.next else None,
+        "deadline_on": result.deadline_on,
+        "fee_threshold_on": result.fee_threshold_on,
+        "window_opens_on": result.window_opens_on,
+        "flags": "," + ",".join(result.flags) + "," if result.flags else "",
+        "synced_for": today,
+        "urgency_for": today,
+        "urgency_rank": urgency_rank,
+        "urgency_until": urgency_until,
+    }
+
+
 def sync_case(session: Session, case: Case, today: date, *, rearm: bool = True) -> Evaluation:
     """Store what the rules say about `case` on `today` and re-arm its reminders; return the
     evaluation. `rearm=False` for callers that arm many cases at once afterwards (the import)
     or whose change cannot move a milestone (the daily refresh of stale cases)."""
     result = evaluate_case(case, today)
-    case.procedure = result.procedure.value
-    case.is_open = result.is_open
-    case.needs_action = result.is_open and not result.filed
-    case.next_milestone_kind = result.next.kind if result.next else None
-    case.next_milestone_date = result.next.date if result.next else None
-    case.deadline_on = result.deadline_on
-    case.fee_threshold_on = result.fee_threshold_on
-    case.window_opens_on = result.window_opens_on
-    case.flags = "," + ",".join(result.flags) + "," if result.flags else ""
-    case.synced_for = today
-    # Stored for the worklist's order and counts (office.worklist).
-    case.urgency_for = today
-    case.urgency_rank, case.urgency_until = urgency_rank_and_change(
-        today=today, needs_action=case.needs_action, deadline_on=case.deadline_on,
-        fee_threshold_on=case.fee_threshold_on, window_opens_on=case.window_opens_on)
+    for column, value in derived_columns(result, today).items():
+        setattr(case, column, value)
     if rearm:
         session.flush()
         arm_case(session, case, today, policy_of(session))

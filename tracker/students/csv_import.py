@@ -4,8 +4,9 @@ The import reads the file line by line and writes in batches, so 100,000 rows fi
 small amount of memory; every valid row is written in the caller's one transaction, every
 invalid row is reported with its physical line number, its column and the reason.
 
-Rows go through the same validation (`parse_record`) and the same rules (`sync_case`) as a
-student registering or an office edit. Two shortcuts keep large imports fast, both equivalent to
+Rows go through the same validation (`parse_record`) and the same rules (`derived_columns`, as
+`sync_case` stores them) as a student registering or an office edit. Two shortcuts keep large
+imports fast, both equivalent to
 `apply_record` (tests/test_csv_import.py compares them):
 - an existing student whose stored record equals the row is "unchanged" without any write;
 - a brand-new student (number and address unknown) is built in memory and inserted with the
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -26,13 +27,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.audit import record_audit
-from tracker.cases.sync import sync_case
+from tracker.cases.sync import derived_columns
 from tracker.db import policy_of
 from tracker.db.bulk import bulk_insert, large_cache, release_objects
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.models import Case, ResidenceTitle, Student, table_of
 from tracker.reminders.arming import arm_cases
-from tracker.rules import Evaluation
+from tracker.rules import CaseFacts, Evaluation, evaluate
 from tracker.rules.titles import CaseStatus
 from tracker.students.changes import (
     Outcome,
@@ -189,52 +190,6 @@ def _finish(session: Session, report: ImportReport, *, actor: str, action: str) 
 
 
 @dataclass
-class _Facts:
-    """The student's facts the rules read (tracker.cases.sync.facts_of)."""
-
-    date_of_birth: date | None
-    nationality: str | None
-    concours_result: str | None
-
-
-@dataclass
-class _TitleFacts:
-    title_type: str
-    expires_on: date
-    valid_from: date | None
-    entry_date: date | None
-
-
-@dataclass
-class _CaseDraft:
-    """A case before it exists: what sync_case reads, and the columns it writes."""
-
-    student: _Facts
-    title: _TitleFacts
-    validated_on: date | None
-    submitted_on: date | None
-    status: str
-    procedure: str = "renewal"
-    is_open: bool = True
-    needs_action: bool = True
-    next_milestone_kind: str | None = None
-    next_milestone_date: date | None = None
-    deadline_on: date | None = None
-    fee_threshold_on: date | None = None
-    window_opens_on: date | None = None
-    flags: str = ""
-    synced_for: date | None = None
-    urgency_rank: int | None = None
-    urgency_for: date | None = None
-    urgency_until: date | None = None
-
-    def columns(self) -> dict[str, Any]:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        del values["student"], values["title"]
-        return values
-
-
-@dataclass
 class _NewStudent:
     values: dict[str, Any]
     title: dict[str, Any] | None = None
@@ -357,21 +312,21 @@ class _Importer:
                 "expires_on": record.title_expires_on, "entry_date": record.entry_date,
                 "is_current": True,
             }
-            draft = _CaseDraft(
-                student=_Facts(values["date_of_birth"], values["nationality"],
-                               values["concours_result"]),
-                title=_TitleFacts(record.title_type.value, record.title_expires_on,
-                                  record.title_valid_from, record.entry_date),
-                validated_on=record.validated_on,
-                submitted_on=record.application_submitted_on,
-                status=(CaseStatus.SUBMITTED if record.application_submitted_on
-                        else CaseStatus.TODO).value,
-            )
-            # The one place that maps the rules' evaluation to the case's stored columns; the
+            status = CaseStatus.SUBMITTED if record.application_submitted_on else CaseStatus.TODO
+            # The case does not exist yet: the rules read the record's facts directly, and
+            # derived_columns (the same mapping sync_case applies) gives the stored columns. The
             # reminders are armed after the insert, below, when the case exists.
-            new.evaluation = sync_case(self.session, draft, self.today,  # type: ignore[arg-type]
-                                       rearm=False)
-            new.case = draft.columns()
+            new.evaluation = evaluate(CaseFacts(
+                title_type=record.title_type, expires_on=record.title_expires_on,
+                valid_from=record.title_valid_from, entry_date=record.entry_date,
+                date_of_birth=record.date_of_birth, nationality=record.nationality,
+                validated_on=record.validated_on, submitted_on=record.application_submitted_on,
+                status=status, concours_result=record.concours_result,
+            ), self.today)
+            new.case = {"validated_on": record.validated_on,
+                        "submitted_on": record.application_submitted_on,
+                        "status": status.value,
+                        **derived_columns(new.evaluation, self.today)}
         return new
 
     def _insert(self, students: list[_NewStudent]) -> None:
