@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from tests.fixtures_office import TODAY, add_student
 from tracker.cases.sync import record_step
 from tracker.models import Case, ResidenceTitle, Student
+from tracker.office.ranking import urgency_expression
 from tracker.office.worklist import (
     Filters,
     filters_from,
     urgency_counts,
-    urgency_expression,
     worklist_page,
 )
 from tracker.rules.urgency import URGENCIES, urgency_of, urgency_rank_and_change

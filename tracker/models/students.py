@@ -133,7 +133,7 @@ class Case(Base):
     synced_for: Mapped[date | None] = mapped_column(Date)
     # The urgency as its index in rules.urgency.URGENCIES, computed on urgency_for and holding
     # until urgency_until (NULL: for good). The worklist re-ranks a case outside that range
-    # before it sorts and counts on the rank (office.worklist.refresh_urgency).
+    # before it sorts and counts on the rank (office.ranking.refresh_urgency).
     urgency_rank: Mapped[int | None] = mapped_column(SmallInteger)
     urgency_for: Mapped[date | None] = mapped_column(Date, index=True)
     urgency_until: Mapped[date | None] = mapped_column(Date, index=True)

@@ -2,10 +2,10 @@
 
 Each case stores its urgency as a rank with the day range it holds for
 (rules.urgency_rank_and_change, written by `sync_case`); the worklist re-ranks the few whose
-range has ended (`refresh_urgency`), then sorts, filters and counts on the stored rank along
-ix_cases_worklist. A page costs a fixed number of queries whatever its size and no rule is
-evaluated per row per request. The displayed urgency is also `urgency_of` written as one SQL
-CASE; tests/test_worklist.py checks that all of them agree.
+range has ended (tracker.office.ranking.refresh_urgency), then sorts, filters and counts on the
+stored rank along ix_cases_worklist. A page costs a fixed number of queries whatever its size
+and no rule is evaluated per row per request. The displayed urgency is also `urgency_of` written
+as one SQL CASE (tracker.office.ranking); tests/test_worklist.py checks that all of them agree.
 """
 
 from __future__ import annotations
@@ -15,26 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    CompoundSelect,
-    Select,
-    case,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    union_all,
-    update,
-)
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, ResidenceTitle, Student
-from tracker.rules.dates import add_days
+from tracker.office.ranking import refresh_urgency, urgency_expression
 from tracker.rules.titles import CASE_STATUSES, PROCEDURES, TITLE_TYPES
-from tracker.rules.urgency import DUE_SOON_DAYS, URGENCIES, Urgency, urgency_rank_and_change
+from tracker.rules.urgency import URGENCIES, Urgency
 from tracker.students.records import search_key
 
 PER_PAGE = 50
@@ -45,68 +33,6 @@ FLAGS: tuple[str, ...] = (
     "anef_closed", "title_expired", "late_fee_applies", "escalate_to_office",
     "concours_result_pending", "date_of_birth_missing",
 )
-
-
-def _branches(today: date) -> list[ColumnElement[bool]]:
-    """The tests of `urgency_of`, in its order (first match wins). A comparison with NULL is
-    not true in SQL, which is Python's `d is not None and ...`."""
-    soon = add_days(today, DUE_SOON_DAYS)
-    return [
-        Case.needs_action.is_(False),
-        Case.deadline_on < today,
-        Case.fee_threshold_on < today,
-        Case.window_opens_on <= today,
-        or_(Case.deadline_on <= soon, Case.fee_threshold_on <= soon),
-    ]
-
-
-# URGENCIES order is most urgent first; the CASE tests `done` first, like urgency_of.
-_BRANCH_URGENCIES = (Urgency.DONE, Urgency.OVERDUE, Urgency.PAST_FEE_THRESHOLD, Urgency.ACT_NOW,
-                     Urgency.DUE_SOON)
-
-
-def urgency_expression(today: date) -> ColumnElement[str]:
-    """`urgency_of` as SQL over the stored columns."""
-    return case(
-        *((test, literal(u.value)) for test, u in zip(_branches(today), _BRANCH_URGENCIES,
-                                                      strict=True)),
-        else_=literal(Urgency.FINE.value),
-    )
-
-
-def _stale_urgency_ids(today: date, limit: int) -> CompoundSelect[int]:
-    """Cases whose stored urgency (rules.urgency_rank_and_change) is not known to hold on
-    `today`: never ranked, ranked for a later day (a date pinned in the past), or past the day
-    it may change. One index range each, so finding none costs next to nothing (an OR of the
-    three made SQLite scan the table). A case may come twice; the caller ranks it once."""
-    parts = [select(Case.id).where(test).limit(limit) for test in (
-        Case.urgency_for.is_(None), Case.urgency_for > today, Case.urgency_until <= today)]
-    return union_all(*(select(p.c.id) for p in (part.subquery() for part in parts)))
-
-
-def refresh_urgency(session: Session, today: date, batch_size: int = 2000) -> int:
-    """Re-rank the cases whose stored urgency may be out of date on `today`, so
-    the worklist sorts, filters and counts on the stored rank and is still right before the
-    daily run (or for another day). Usually a handful a day: the cases crossing a threshold.
-    Returns how many were re-ranked."""
-    refreshed = 0
-    while True:
-        ids = set(session.scalars(_stale_urgency_ids(today, batch_size)))
-        rows = session.execute(
-            select(Case.id, Case.needs_action, Case.deadline_on, Case.fee_threshold_on,
-                   Case.window_opens_on).where(Case.id.in_(ids))
-        ).all() if ids else []
-        if not rows:
-            return refreshed
-        values = []
-        for row in rows:
-            rank, until = urgency_rank_and_change(
-                today=today, needs_action=row.needs_action, deadline_on=row.deadline_on,
-                fee_threshold_on=row.fee_threshold_on, window_opens_on=row.window_opens_on)
-            values.append({"id": row.id, "urgency_rank": rank, "urgency_for": today,
-                           "urgency_until": until})
-        session.execute(update(Case), values)
-        refreshed += len(values)
 
 
 @dataclass(frozen=True)
