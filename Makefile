@@ -42,7 +42,7 @@ browser-deps:
 	@test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --silent --prefix tests/e2e
 
 test: $(STAMP_TEST) browser-deps translations
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 # Texts: tracker/translations/{fr,en}/LC_MESSAGES/messages.po, keyed by tracker's symbolic keys.
 # The compiled .mo files are build products (not committed): `run` and `test` compile them.

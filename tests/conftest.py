@@ -228,3 +228,20 @@ def session(runtime: Runtime) -> Iterator[Session]:
 
 def with_settings(settings: Settings, **changes: object) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+# Year-long day-by-day replays (marked `slow`) take most of a local run's time for what a
+# change rarely touches: they are deselected (reported as such, not skipped) unless
+# --run-slow is given or CI is set, so .ci/run always runs them.
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run the tests marked slow (CI runs them always)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow") or os.environ.get("CI"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from email.message import EmailMessage
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -62,6 +63,8 @@ def sent_log(smtp: SmtpServer, address: str = ADDRESS) -> list[tuple[str, list[s
     return [(m["Subject"], reminder_headers(m)) for m in received_for(smtp, address, "reminder")]
 
 
+# A year replayed day by day (about 330 daily cycles): slow, run by CI and by --run-slow.
+@pytest.mark.slow
 def test_whole_renewal_cycle_day_by_day(mail_runtime: Runtime,  # noqa: F811
                                         smtp_server: SmtpServer) -> None:  # noqa: F811
     register(mail_runtime)
@@ -138,6 +141,7 @@ def test_same_day_twice_sends_nothing_new(mail_runtime: Runtime,  # noqa: F811
     assert len(smtp_server.messages) == first.sent
 
 
+@pytest.mark.slow
 def test_filed_renewal_stops_everything(mail_runtime: Runtime,  # noqa: F811
                                         smtp_server: SmtpServer) -> None:  # noqa: F811
     student_id = register(mail_runtime)
