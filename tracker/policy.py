@@ -16,10 +16,10 @@ who is warned when. Example:
     prefecture_email = "pref-etrangers@manche.gouv.fr"
 
     [[fees]]                        # when present, replaces the whole dated fee table
-    name = "late_renewal"
-    amount_eur = 180
-    since = 2021-05-01
-    confirmed = true
+    name = "late_renewal"           # (rules.policy.DEFAULT_FEES is the default);
+    amount_eur = 200                # here a made-up new amount from a made-up date
+    since = 2027-07-01
+    confirmed = false
 """
 
 from __future__ import annotations
