@@ -8,6 +8,8 @@ import stat
 import subprocess
 import sys
 from datetime import time
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -136,6 +138,22 @@ def test_bad_value_names_the_variable(base_env: dict[str, str], name: str, value
 def test_mail_from_accepts_a_display_name(base_env: dict[str, str]) -> None:
     sender = "Bureau international <intl@example.org>"
     assert load_settings(dict(base_env, TRACKER_MAIL_FROM=sender)).mail_from == sender
+
+
+def test_mail_from_is_written_for_every_relay(base_env: dict[str, str]) -> None:
+    # A non-ASCII display name and domain: ASCII once read (RFC 2047 name, IDNA domain), and
+    # reading it back gives the name as written.
+    sender = load_settings(dict(
+        base_env, TRACKER_MAIL_FROM="Université de Caen <tracker@université.example>",
+    )).mail_from
+    assert sender.isascii()
+    name, address = parseaddr(str(make_header(decode_header(sender))))
+    assert (name, address) == ("Université de Caen", "tracker@xn--universit-j4a.example")
+
+
+def test_mail_from_with_a_non_ascii_local_part_stops_start_up(base_env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match=r"TRACKER_MAIL_FROM=.*before @ must be ASCII"):
+        load_settings(dict(base_env, TRACKER_MAIL_FROM="Bureau <bureau-étudiants@example.org>"))
 
 
 def test_messages_say_what_is_accepted(base_env: dict[str, str]) -> None:

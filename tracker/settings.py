@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -125,6 +125,28 @@ def _email(env: Mapping[str, str], name: str) -> str | None:
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address):
         raise SettingsError(f"{name}={raw!r}: expected an e-mail address, e.g. office@example.org")
     return raw
+
+
+def _mail_from(env: Mapping[str, str]) -> str | None:
+    """TRACKER_MAIL_FROM in the one form every relay takes, with or without SMTPUTF8, in the
+    envelope and in the From header alike: the domain as IDNA, a non-ASCII display name as an
+    RFC 2047 encoded word (formataddr). A non-ASCII local part has no such form, so it stops
+    start-up here instead of making every message fail against such a relay."""
+    raw = _email(env, "TRACKER_MAIL_FROM")
+    if raw is None:
+        return None
+    name, address = parseaddr(raw)
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise SettingsError(
+            f"TRACKER_MAIL_FROM={raw!r}: the part before @ must be ASCII; a mail server "
+            "without SMTPUTF8 would refuse every message from it")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise SettingsError(
+            f"TRACKER_MAIL_FROM={raw!r}: {domain!r} is not a valid domain name") from exc
+    return formataddr((name, f"{local}@{ascii_domain}"))
 
 
 def _without_credentials(url: str) -> str:
@@ -245,7 +267,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_user=_text(env, "TRACKER_SMTP_USER"),
         smtp_password=_text(env, "TRACKER_SMTP_PASSWORD"),
         smtp_security=security,
-        mail_from=_email(env, "TRACKER_MAIL_FROM") or "tracker@localhost.localdomain",
+        mail_from=_mail_from(env) or "tracker@localhost.localdomain",
         office_email=_email(env, "TRACKER_OFFICE_EMAIL"),
         reminder_time=_clock_time(env, "TRACKER_REMINDER_TIME", "08:00"),
         policy_file=_policy_file(env),
