@@ -91,6 +91,19 @@ class FileTransport:
             raise TransportError(f"cannot write {self.directory}: {exc}", permanent=False) from exc
 
 
+def _with_to_header(data: bytes, written: str, ascii_address: str) -> bytes:
+    """The message with its To header changed from `written` to its ASCII form: without
+    SMTPUTF8 the headers must be ASCII as well as the envelope (BODY=8BITMIME covers bodies,
+    not headers, RFC 6152). The header block is written by tracker.mail.message, one
+    `To: address` line; the body is left as it is."""
+    if written == ascii_address:
+        return data
+    head, separator, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    old, new = f"To: {written}".encode(), f"To: {ascii_address}".encode("ascii")
+    return b"\r\n".join(new if line == old else line for line in lines) + separator + body
+
+
 class SmtpTransport:
     """One SMTP connection, opened on the first message and reused for the whole batch; a
     dropped connection is reopened once for the message that noticed it."""
@@ -183,7 +196,9 @@ class SmtpTransport:
             if client.has_extn("smtputf8"):
                 options.append("SMTPUTF8")
             else:
+                original = recipient
                 sender, recipient = self._without_smtputf8(sender, recipient)
+                data = _with_to_header(data, original, recipient)
         if not data.isascii() and client.has_extn("8bitmime"):
             options.append("BODY=8BITMIME")
         try:
