@@ -258,6 +258,20 @@ def test_calendar_download_and_private_feed(signed_in: FlaskClient, runtime: Run
     assert anonymous.get("/calendar/guess.ics").status_code == 404
 
 
+def test_feed_with_nothing_to_follow_says_so(signed_in: FlaskClient, runtime: Runtime) -> None:
+    token = _student(runtime).calendar_token
+    with runtime.session() as session:
+        session.scalars(select(Student)).one().left_france_on = date(2026, 11, 1)
+    feed = signed_in.application.test_client().get(f"/calendar/{token}.ics")
+    assert feed.status_code == 200
+    calendar = Calendar.from_ical(feed.data)
+    # RFC 5545 wants a component: one event that says there is nothing to do, in French.
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == gettext("calendar.nothing_due", "fr")
+    assert str(event["DESCRIPTION"]) == gettext("calendar.nothing_due_detail", "fr")
+    assert str(event["UID"]).startswith(f"student-{_student(runtime).id}-nothing-due@")
+
+
 def test_data_download(signed_in: FlaskClient) -> None:
     response = signed_in.get("/me/data.json")
     assert response.status_code == 200

@@ -29,4 +29,4 @@ def student_calendar(student: Student, today: date, policy: Policy, *, host: str
         milestones = milestone_infos(case, evaluate_case(case, today))
     return milestone_calendar(milestones, lang=student.language, department=student.department,
                               today=today, policy=policy, host=host,
-                              stamp=stamp, feed=True)
+                              stamp=stamp, feed_of=student.id)

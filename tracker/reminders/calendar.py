@@ -27,12 +27,20 @@ def event_uid(case_id: int, kind: str, host: str) -> str:
     return f"case-{case_id}-{kind}@{host}"
 
 
+def nothing_due_uid(student_id: int, host: str) -> str:
+    return f"student-{student_id}-nothing-due@{host}"
+
+
 def milestone_calendar(milestones: Sequence[MilestoneInfo], *, lang: str,
                        department: str | None, today: date, policy: Policy, host: str,
-                       stamp: datetime, feed: bool = False) -> bytes:
+                       stamp: datetime, feed_of: int | None = None) -> bytes:
     """The calendar of `milestones` in `lang`. `host` names the service in the UIDs (the host
-    of TRACKER_BASE_URL); `stamp` is DTSTAMP, the moment the file is made. A `feed` tells
-    subscribed readers how often to poll; an attachment is published once (METHOD:PUBLISH)."""
+    of TRACKER_BASE_URL); `stamp` is DTSTAMP, the moment the file is made. `feed_of` (a
+    student's id) makes it the student's feed, which tells subscribed readers how often to poll
+    and, with nothing to follow, holds one event on `today` that says so: RFC 5545 requires a
+    component, and an empty feed would look broken. An attachment is published once
+    (METHOD:PUBLISH), and never without an event (tracker.reminders.emails)."""
+    feed = feed_of is not None
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -63,4 +71,19 @@ def milestone_calendar(milestones: Sequence[MilestoneInfo], *, lang: str,
             alarm.add("trigger", -ALARM_BEFORE)
             event.add_component(alarm)
         calendar.add_component(event)
+    if feed_of is not None and not milestones:
+        calendar.add_component(_nothing_due(feed_of, lang, host, today, stamp))
     return calendar.to_ical()
+
+
+def _nothing_due(student_id: int, lang: str, host: str, today: date, stamp: datetime) -> Event:
+    # Dated today, so it is always in view; it leaves the feed once a date is due again.
+    event = Event()
+    event.add("uid", nothing_due_uid(student_id, host))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", today)
+    event.add("dtend", today + timedelta(days=1))
+    event.add("summary", gettext("calendar.nothing_due", lang))
+    event.add("description", gettext("calendar.nothing_due_detail", lang))
+    event.add("transp", "TRANSPARENT")
+    return event
