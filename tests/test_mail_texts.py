@@ -5,7 +5,7 @@ headers stay on one line."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_string
 from email.policy import default as default_policy
 
@@ -104,7 +104,9 @@ def test_calendar_file_parses_back(settings) -> None:  # type: ignore[no-untyped
     # One UID per (case, milestone kind), named by the host of TRACKER_BASE_URL: a calendar
     # moves the event when the date changes.
     assert str(events[0]["UID"]) == f"case-3-renewal_fee_free_until@{settings.public_host}"
-    assert [len(list(e.walk("VALARM"))) for e in events] == [1, 1]  # hard deadlines ring
+    # Hard deadlines ring a week and a day before.
+    assert [sorted(a.decoded("TRIGGER") for a in e.walk("VALARM")) for e in events] == [
+        [timedelta(days=-7), timedelta(days=-1)]] * 2
     moved = [replace(milestones[0], date=date(2026, 11, 20))]
     again = list(_attached_calendar(
         render_welcome(recipient, moved, TODAY, DEFAULT_POLICY, settings)).walk("VEVENT"))

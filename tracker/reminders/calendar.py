@@ -2,9 +2,10 @@
 e-mails and the student's calendar (download and private feed, tracker.cases.calendar).
 
 An event is one milestone: all day, its name as the summary, what to do and where as the
-description (tracker.reminders.texts.describe, the words of the e-mails), a display alarm a
-week before a hard deadline. Its UID is stable for (case, milestone kind) on every surface, so
-a calendar that has the event moves it when the date changes instead of adding a second one.
+description (tracker.reminders.texts.describe, the words of the e-mails), display alarms a
+week and a day before a hard deadline. Its UID is stable for (case, milestone kind) on every
+surface, so a calendar that has the event moves it when the date changes instead of adding a
+second one.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from tracker.reminders.texts import MilestoneInfo, describe
 from tracker.rules.policy import Policy
 
 PRODID = "-//tracker//residence permit deadlines//EN"
-# A hard deadline (tracker.rules HARD_DEADLINE_KINDS) also rings a week before.
-ALARM_BEFORE = timedelta(days=7)
+# A hard deadline (tracker.rules HARD_DEADLINE_KINDS) also rings a week before, time to
+# gather papers, and the day before, the last chance.
+ALARMS_BEFORE = (timedelta(days=7), timedelta(days=1))
 
 
 def event_uid(case_id: int, kind: str, host: str) -> str:
@@ -64,11 +66,11 @@ def milestone_calendar(milestones: Sequence[MilestoneInfo], *, lang: str,
         event.add("description", "\n".join(
             [info["todo"], *([info["where"]] if info["where"] else []), disclaimer]))
         event.add("transp", "TRANSPARENT")
-        if info["hard"]:
+        for before in ALARMS_BEFORE if info["hard"] else ():
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", info["name"])
-            alarm.add("trigger", -ALARM_BEFORE)
+            alarm.add("trigger", -before)
             event.add_component(alarm)
         calendar.add_component(event)
     if feed_of is not None and not milestones:
